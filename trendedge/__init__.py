@@ -1,0 +1,3 @@
+"""TrendEdge: a self-hostable, multi-tenant trading platform for futures traders."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,80 @@
+"""Async database engine and sessions (SQLModel on PostgreSQL via asyncpg).
+
+One engine per event loop: the web process keeps a pooled engine; RQ jobs run
+each coroutine on a fresh loop and so use `job_session()` with `NullPool`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from trendedge.settings import get_settings
+
+_engines: dict[int, AsyncEngine] = {}
+
+
+def async_database_url(url: str) -> str:
+    """Normalise a PostgreSQL URL to the asyncpg driver."""
+    for prefix in ("postgresql+psycopg2://", "postgresql+psycopg://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    if url.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + url[len("postgresql://") :]
+    return url
+
+
+def make_engine(url: str | None = None, *, pooled: bool = True) -> AsyncEngine:
+    """A new engine for `url` (default: settings' DATABASE_URL)."""
+    raw = url or get_settings().database_url
+    if not raw:
+        raise RuntimeError("DATABASE_URL is not set (start TrendEdge with `trendedge up`)")
+    kwargs: dict = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10} if pooled else {
+        "poolclass": NullPool
+    }
+    return create_async_engine(async_database_url(raw), **kwargs)
+
+
+def get_engine() -> AsyncEngine:
+    """The pooled engine bound to the running event loop."""
+    loop_id = id(asyncio.get_running_loop())
+    engine = _engines.get(loop_id)
+    if engine is None:
+        engine = _engines[loop_id] = make_engine()
+    return engine
+
+
+@asynccontextmanager
+async def session_scope(engine: AsyncEngine | None = None) -> AsyncIterator[AsyncSession]:
+    """An `AsyncSession` that commits on success and rolls back on error."""
+    maker = async_sessionmaker(engine or get_engine(), class_=AsyncSession, expire_on_commit=False)
+    async with maker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+@asynccontextmanager
+async def job_session() -> AsyncIterator[AsyncSession]:
+    """A session on a throw-away engine, for code running on a short-lived loop."""
+    engine = make_engine(pooled=False)
+    try:
+        async with session_scope(engine) as session:
+            yield session
+    finally:
+        await engine.dispose()
+
+
+async def dispose_engines() -> None:
+    """Close the engine of the running loop (on shutdown)."""
+    engine = _engines.pop(id(asyncio.get_running_loop()), None)
+    if engine is not None:
+        await engine.dispose()
