@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import trendedge.models  # noqa: F401 - registers every table on the metadata
+from alembic import context
 from trendedge.db import make_engine
 
 config = context.config

@@ -34,9 +34,11 @@ def make_engine(url: str | None = None, *, pooled: bool = True) -> AsyncEngine:
     raw = url or get_settings().database_url
     if not raw:
         raise RuntimeError("DATABASE_URL is not set (start TrendEdge with `trendedge up`)")
-    kwargs: dict = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10} if pooled else {
-        "poolclass": NullPool
-    }
+    kwargs: dict = (
+        {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+        if pooled
+        else {"poolclass": NullPool}
+    )
     return create_async_engine(async_database_url(raw), **kwargs)
 
 

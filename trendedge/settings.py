@@ -42,12 +42,15 @@ class Settings(BaseSettings):
     redis_url: str = Field("", validation_alias=_alias("REDIS_URL"))
 
     session_secret: str = Field(DEFAULT_SESSION_SECRET, validation_alias=_alias("SESSION_SECRET"))
-    session_ttl_hours: int = Field(12, ge=1, le=24 * 90, validation_alias=_alias("SESSION_TTL_HOURS"))
+    session_ttl_hours: int = Field(
+        12, ge=1, le=24 * 90, validation_alias=_alias("SESSION_TTL_HOURS")
+    )
 
     oidc_issuer: str = Field("", validation_alias=_alias("OIDC_ISSUER"))
     oidc_client_id: str = Field("", validation_alias=_alias("OIDC_CLIENT_ID"))
     oidc_client_secret: str = Field("", validation_alias=_alias("OIDC_CLIENT_SECRET"))
     oidc_scopes: str = Field("openid email profile", validation_alias=_alias("OIDC_SCOPES"))
+    dev_provider: bool = Field(False, validation_alias=_alias("TRENDEDGE_DEV_PROVIDER"))
     dev_oidc_port: int = Field(9400, ge=1, le=65535, validation_alias=_alias("DEV_OIDC_PORT"))
 
     log_level: str = Field("INFO", validation_alias=_alias("LOG_LEVEL"))

@@ -51,7 +51,9 @@ class JwksCache:
         that exact key set (so concurrent rotations cause one fetch only).
         """
         async with self._lock:
-            fresh = self._keys is not None and self._uri == uri and time.monotonic() < self._expires_at
+            fresh = (
+                self._keys is not None and self._uri == uri and time.monotonic() < self._expires_at
+            )
             if fresh and (stale is None or self._keys is not stale):
                 assert self._keys is not None
                 return self._keys

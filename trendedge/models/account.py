@@ -20,7 +20,11 @@ class AccountBase(SQLModel):
     broker: str = Field(default="", max_length=100)
     currency: str = Field(default="USD", min_length=3, max_length=3)
     initial_balance: Decimal = Field(
-        default=Decimal("0"), ge=0, lt=MAX_BALANCE, max_digits=15, decimal_places=2,
+        default=Decimal("0"),
+        ge=0,
+        lt=MAX_BALANCE,
+        max_digits=15,
+        decimal_places=2,
         sa_type=Numeric(15, 2),
     )
     notes: str = Field(default="", max_length=2000)

@@ -6,8 +6,9 @@ import asyncio
 import threading
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
+
+from alembic import command
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

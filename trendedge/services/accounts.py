@@ -20,7 +20,9 @@ def _validated(model: type[AccountCreate] | type[AccountUpdate], data: Mapping[s
     try:
         return model.model_validate(dict(data))
     except ValidationError as exc:
-        raise InvalidInputError("The account has invalid fields", details=field_errors(exc)) from exc
+        raise InvalidInputError(
+            "The account has invalid fields", details=field_errors(exc)
+        ) from exc
 
 
 def _name_taken(name: str) -> ConflictError:

@@ -35,7 +35,9 @@ async def start_session(
     token = secrets.token_urlsafe(32)
     session.add(
         UserSession(
-            user_id=user_id, token_hash=hash_token(token), id_token=id_token,
+            user_id=user_id,
+            token_hash=hash_token(token),
+            id_token=id_token,
             expires_at=utcnow() + ttl,
         )
     )

@@ -17,8 +17,14 @@ async def upsert_oidc_user(
     now = utcnow()
     stmt = (
         insert(User)
-        .values(issuer=issuer, subject=subject, email=email, name=name, created_at=now,
-                last_login_at=now)
+        .values(
+            issuer=issuer,
+            subject=subject,
+            email=email,
+            name=name,
+            created_at=now,
+            last_login_at=now,
+        )
         .on_conflict_do_update(
             constraint="uq_users_issuer_subject",
             set_={"email": email, "name": name, "last_login_at": now},

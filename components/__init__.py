@@ -1,0 +1,1 @@
+"""Reusable Reflex UI pieces; they take data as arguments and never fetch."""

@@ -1,0 +1,150 @@
+"""Account form and accounts table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from components.forms import form_banner, text_area_field, text_field
+from trendedge.domain.currencies import COMMON_CURRENCIES
+
+
+def account_fields(values: rx.Var[dict[str, str]], errors: rx.Var[dict[str, str]]):
+    return (
+        text_field(
+            "Name",
+            name="name",
+            value=values["name"],
+            error=errors["name"],
+            placeholder="e.g. Apex eval 50K",
+        ),
+        text_field(
+            "Broker",
+            name="broker",
+            value=values["broker"],
+            error=errors["broker"],
+            placeholder="e.g. Tradovate",
+        ),
+        rx.hstack(
+            text_field(
+                "Currency (ISO 4217)",
+                name="currency",
+                value=values["currency"],
+                error=errors["currency"],
+                placeholder=", ".join(COMMON_CURRENCIES[:3]),
+                max_length=3,
+            ),
+            text_field(
+                "Initial balance",
+                name="initial_balance",
+                value=values["initial_balance"],
+                error=errors["initial_balance"],
+                input_type="text",
+                input_mode="decimal",
+            ),
+            width="100%",
+            spacing="3",
+        ),
+        text_area_field("Notes", name="notes", value=values["notes"], error=errors["notes"]),
+    )
+
+
+def account_form(
+    *,
+    values: rx.Var[dict[str, str]],
+    errors: rx.Var[dict[str, str]],
+    form_error: rx.Var[str],
+    on_submit: Any,
+    submit_label: str,
+    form_id: str,
+    extra_actions: tuple[rx.Component, ...] = (),
+) -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            form_banner(form_error),
+            *account_fields(values, errors),
+            rx.hstack(
+                *extra_actions,
+                rx.button(submit_label, type="submit", id=f"{form_id}-submit"),
+                justify="end",
+                width="100%",
+                spacing="3",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=on_submit,
+        reset_on_submit=False,
+        id=form_id,
+        width="100%",
+    )
+
+
+def accounts_table(rows: rx.Var[list], *, on_delete: Any) -> rx.Component:
+    def row(account: rx.Var) -> rx.Component:
+        return rx.table.row(
+            rx.table.row_header_cell(
+                rx.link(account.name, href="/accounts/" + account.id.to_string())
+            ),
+            rx.table.cell(account.broker),
+            rx.table.cell(rx.badge(account.currency, variant="surface")),
+            rx.table.cell(account.initial_balance, text_align="right"),
+            rx.table.cell(account.updated_at, color=rx.color("gray", 10)),
+            rx.table.cell(
+                rx.hstack(
+                    rx.link(
+                        rx.icon_button(rx.icon("pencil", size=14), size="1", variant="soft"),
+                        href="/accounts/" + account.id.to_string(),
+                    ),
+                    rx.alert_dialog.root(
+                        rx.alert_dialog.trigger(
+                            rx.icon_button(
+                                rx.icon("trash-2", size=14),
+                                size="1",
+                                variant="soft",
+                                color_scheme="red",
+                                aria_label="Delete " + account.name,
+                            )
+                        ),
+                        rx.alert_dialog.content(
+                            rx.alert_dialog.title("Delete account?"),
+                            rx.alert_dialog.description(
+                                "This deletes '" + account.name + "' and cannot be undone."
+                            ),
+                            rx.hstack(
+                                rx.alert_dialog.cancel(
+                                    rx.button("Cancel", variant="soft", color_scheme="gray")
+                                ),
+                                rx.alert_dialog.action(
+                                    rx.button(
+                                        "Delete", color_scheme="red", on_click=on_delete(account.id)
+                                    )
+                                ),
+                                justify="end",
+                                spacing="3",
+                                margin_top="12px",
+                            ),
+                        ),
+                    ),
+                    spacing="2",
+                ),
+            ),
+        )
+
+    return rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                rx.table.column_header_cell("Name"),
+                rx.table.column_header_cell("Broker"),
+                rx.table.column_header_cell("Currency"),
+                rx.table.column_header_cell("Initial balance", text_align="right"),
+                rx.table.column_header_cell("Updated"),
+                rx.table.column_header_cell(""),
+            )
+        ),
+        rx.table.body(rx.foreach(rows, row)),
+        variant="surface",
+        width="100%",
+        id="accounts-table",
+    )

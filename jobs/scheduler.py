@@ -1,0 +1,31 @@
+"""The periodic-job scheduler: `trendedge scheduler`.
+
+Uses RQ's own CronScheduler (rq >= 2.5): see README, "Why RQ's own scheduler".
+Run exactly one scheduler process per deployment.
+"""
+
+from __future__ import annotations
+
+from rq.cron import CronScheduler
+
+from jobs import maintenance
+from jobs.queues import LOW
+from trendedge.redis_client import sync_redis
+from trendedge.settings import get_settings
+
+
+def build_scheduler() -> CronScheduler:
+    """A scheduler with every periodic job of TrendEdge registered."""
+    settings = get_settings()
+    scheduler = CronScheduler(connection=sync_redis())
+    scheduler.register(
+        maintenance.heartbeat, LOW, interval=settings.worker_heartbeat_seconds, name="heartbeat"
+    )
+    scheduler.register(
+        maintenance.purge_expired_sessions, LOW, cron="17 * * * *", name="purge-expired-sessions"
+    )
+    return scheduler
+
+
+def run_scheduler() -> None:
+    build_scheduler().start()

@@ -1,0 +1,25 @@
+"""Reflex configuration, derived from TrendEdge's one Settings object."""
+
+import reflex as rx
+
+from trendedge.settings import get_settings
+
+_settings = get_settings()
+
+config = rx.Config(
+    app_name="trendedge",
+    frontend_port=_settings.port,
+    backend_port=_settings.port,
+    backend_host=_settings.host,
+    api_url=_settings.base_url,
+    deploy_url=_settings.base_url,
+    redis_url=_settings.redis_url or None,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(appearance="light", accent_color="indigo", radius="medium")
+        )
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

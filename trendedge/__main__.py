@@ -1,0 +1,3 @@
+from trendedge.cli.main import main
+
+main()

@@ -1,0 +1,43 @@
+"""The plain HTTP side of TrendEdge, mounted on Reflex with `api_transformer`."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp
+
+from trendedge.api import accounts_routes, auth_routes, health
+from trendedge.api.errors import error_response
+from trendedge.api.middleware import RequestContextMiddleware
+from trendedge.settings import get_settings
+
+_CODES = {
+    400: "VALIDATION_ERROR",
+    401: "AUTHENTICATION_REQUIRED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    429: "RATE_LIMITED",
+}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = _CODES.get(exc.status_code, "HTTP_ERROR")
+    return error_response(request, exc.status_code, code, str(exc.detail))
+
+
+def build_routes_app() -> Starlette:
+    """Health, sign-in and JSON API routes; Reflex mounts its own app underneath."""
+    return Starlette(
+        routes=[*health.routes, *auth_routes.routes, *accounts_routes.routes],
+        exception_handlers={HTTPException: _http_error},
+    )
+
+
+def wrap_with_middleware(app: ASGIApp) -> ASGIApp:
+    """Outermost layer: request id, security headers, access log, 500 handling."""
+    return RequestContextMiddleware(app, hsts=not get_settings().is_development)

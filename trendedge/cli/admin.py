@@ -1,0 +1,64 @@
+"""`trendedge admin …`: operator commands that need no browser."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from trendedge.db import job_session
+from trendedge.services import users
+from trendedge.settings import get_settings
+
+LOCAL_ISSUER = "urn:trendedge:local"
+
+
+@click.group()
+def admin() -> None:
+    """Operator commands (work against DATABASE_URL)."""
+    if not get_settings().database_url:
+        raise click.ClickException(
+            "DATABASE_URL is not set (while `trendedge up` runs, "
+            "use the URL it prints, or set your own)"
+        )
+
+
+@admin.command("create-user")
+@click.argument("email")
+@click.option("--issuer", default=None, help="OIDC issuer (default: the configured one).")
+@click.option("--subject", default=None, help="OIDC subject (default: the e-mail).")
+@click.option("--name", default=None)
+def create_user(email: str, issuer: str | None, subject: str | None, name: str | None) -> None:
+    """Create (or refresh) a user as if provisioned by OIDC sign-in."""
+    if "@" not in email:
+        raise click.BadParameter("must be an e-mail address", param_hint="EMAIL")
+    issuer = issuer or get_settings().oidc_issuer or LOCAL_ISSUER
+
+    async def work() -> None:
+        async with job_session() as session:
+            user = await users.upsert_oidc_user(
+                session=session, issuer=issuer, subject=subject or email, email=email, name=name
+            )
+            click.echo(
+                f"user {user.id}: {user.email} (issuer={user.issuer}, subject={user.subject})"
+            )
+
+    asyncio.run(work())
+
+
+@admin.command("list-users")
+def list_users() -> None:
+    """Every user: id, e-mail, issuer, subject, created."""
+
+    async def work() -> None:
+        async with job_session() as session:
+            rows = await users.list_users(session=session)
+        for user in rows:
+            click.echo(
+                f"{user.id}\t{user.email or '-'}\t{user.issuer}\t{user.subject}\t"
+                f"{user.created_at:%Y-%m-%d %H:%M}"
+            )
+        if not rows:
+            click.echo("no users yet")
+
+    asyncio.run(work())

@@ -1,0 +1,1 @@
+"""Page functions; each assembles components and binds them to state."""

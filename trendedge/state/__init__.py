@@ -1,0 +1,1 @@
+"""Thin Reflex states: each reads the signed-in user and calls services."""

@@ -1,0 +1,53 @@
+"""The Reflex app: pages, the HTTP routes (api_transformer) and lifespan tasks."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+import reflex as rx
+
+from trendedge.api.app import build_routes_app, wrap_with_middleware
+from trendedge.db import dispose_engines
+from trendedge.logging import configure_logging
+from trendedge.pages.accounts import account_edit_page, accounts_page
+from trendedge.pages.dashboard import dashboard_page
+from trendedge.pages.signin import signin_page
+from trendedge.settings import get_settings, require_startable
+from trendedge.state.accounts import AccountEditState, AccountsState
+from trendedge.state.auth import AuthState
+from trendedge.state.signin import SignInState
+
+_settings = get_settings()
+configure_logging(level=_settings.log_level, json=_settings.log_json)
+require_startable(_settings)
+
+
+@asynccontextmanager
+async def database_lifespan():
+    yield
+    await dispose_engines()
+
+
+app = rx.App(
+    api_transformer=[build_routes_app(), wrap_with_middleware],
+)
+app.register_lifespan_task(database_lifespan)
+app.add_page(signin_page, route="/signin", title="Sign in · TrendEdge", on_load=SignInState.load)
+app.add_page(
+    dashboard_page,
+    route="/",
+    title="TrendEdge",
+    on_load=[AuthState.require_user, AccountsState.load],
+)
+app.add_page(
+    accounts_page,
+    route="/accounts",
+    title="Accounts · TrendEdge",
+    on_load=[AuthState.require_user, AccountsState.load],
+)
+app.add_page(
+    account_edit_page,
+    route="/accounts/[account_id]",
+    title="Account · TrendEdge",
+    on_load=[AuthState.require_user, AccountEditState.load],
+)
