@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 NAV_ITEMS: tuple[tuple[str, str, str], ...] = (
@@ -46,23 +48,18 @@ def sidebar() -> rx.Component:
     )
 
 
-def sign_out_form() -> rx.Component:
-    """A plain POST to /auth/logout (a full navigation, not a client-side route)."""
-    return rx.el.form(
-        rx.button(
-            rx.icon("log-out", size=16),
-            "Sign out",
-            type="submit",
-            variant="soft",
-            color_scheme="gray",
-            id="sign-out",
-        ),
-        action="/auth/logout",
-        method="post",
+def sign_out_button(on_sign_out: Any) -> rx.Component:
+    return rx.button(
+        rx.icon("log-out", size=16),
+        "Sign out",
+        variant="soft",
+        color_scheme="gray",
+        on_click=on_sign_out,
+        id="sign-out",
     )
 
 
-def user_menu(email: rx.Var[str]) -> rx.Component:
+def user_menu(email: rx.Var[str], on_sign_out: Any) -> rx.Component:
     return rx.hstack(
         rx.hstack(
             rx.icon("circle-user", size=18),
@@ -70,13 +67,15 @@ def user_menu(email: rx.Var[str]) -> rx.Component:
             align="center",
             spacing="2",
         ),
-        sign_out_form(),
+        sign_out_button(on_sign_out),
         align="center",
         spacing="4",
     )
 
 
-def app_shell(*children: rx.Component, title: str, email: rx.Var[str]) -> rx.Component:
+def app_shell(
+    *children: rx.Component, title: str, email: rx.Var[str], on_sign_out: Any
+) -> rx.Component:
     """A private page: sidebar, a top bar with the title and the user menu, the content."""
     return rx.hstack(
         sidebar(),
@@ -84,7 +83,7 @@ def app_shell(*children: rx.Component, title: str, email: rx.Var[str]) -> rx.Com
             rx.hstack(
                 rx.heading(title, size="6"),
                 rx.spacer(),
-                user_menu(email),
+                user_menu(email, on_sign_out),
                 width="100%",
                 align="center",
                 padding="16px 28px",

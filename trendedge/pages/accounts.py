@@ -71,6 +71,7 @@ def accounts_page() -> rx.Component:
         ),
         title="Accounts",
         email=AuthState.email,
+        on_sign_out=AuthState.sign_out,
     )
 
 
@@ -118,4 +119,5 @@ def account_edit_page() -> rx.Component:
         ),
         title="Edit account",
         email=AuthState.email,
+        on_sign_out=AuthState.sign_out,
     )

@@ -48,4 +48,5 @@ def dashboard_page() -> rx.Component:
         ),
         title="Dashboard",
         email=AuthState.email,
+        on_sign_out=AuthState.sign_out,
     )

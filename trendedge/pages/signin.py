@@ -35,12 +35,13 @@ def signin_page() -> rx.Component:
                         id="signin-error",
                     ),
                 ),
-                # A plain anchor: a full navigation to the backend route, not a client route.
-                rx.el.a(
-                    rx.button("Sign in", rx.icon("arrow-right", size=16), size="3", width="100%"),
-                    href=SignInState.login_href,
+                rx.button(
+                    "Sign in",
+                    rx.icon("arrow-right", size=16),
+                    size="3",
+                    width="100%",
+                    on_click=SignInState.start_login,
                     id="sign-in",
-                    style={"width": "100%"},
                 ),
                 rx.cond(
                     SignInState.is_dev_provider,

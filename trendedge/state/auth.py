@@ -18,6 +18,12 @@ def current_path(url: str, path: str) -> str:
     return f"{clean}?{query}" if query else clean
 
 
+_POST_LOGOUT_JS = (
+    "const f = document.createElement('form'); f.method = 'post'; f.action = '/auth/logout';"
+    " document.body.appendChild(f); f.submit();"
+)
+
+
 class AuthState(rx.State):
     """The signed-in user of this browser tab."""
 
@@ -41,6 +47,11 @@ class AuthState(rx.State):
     def signin_redirect(self) -> rx.event.EventSpec:
         here = current_path(str(self.router.url), self.router.url.path)
         return rx.redirect("/signin?" + urlencode({"next": safe_next_path(here)}))
+
+    @rx.event
+    def sign_out(self):
+        """POST to /auth/logout as a full navigation (the server ends the session)."""
+        return rx.call_script(_POST_LOGOUT_JS)
 
     @rx.event
     async def require_user(self):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -28,6 +29,11 @@ class SignInState(rx.State):
     @rx.var
     def login_href(self) -> str:
         return "/auth/login?" + urlencode({"next": self.next_path})
+
+    @rx.event
+    def start_login(self):
+        """A full browser navigation to the backend route (not a client-side route)."""
+        return rx.call_script(f"window.location.assign({json.dumps(self.login_href)})")
 
     @rx.event
     async def load(self):
