@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -24,7 +26,7 @@ async def health(_: Request) -> JSONResponse:
 async def health_ready(_: Request) -> JSONResponse:
     ok, checks = await readiness()
     failing = [name for name, check in checks.items() if check["status"] != "ok"]
-    body = {"status": "ok" if ok else "degraded", "checks": checks}
+    body: dict[str, Any] = {"status": "ok" if ok else "degraded", "checks": checks}
     if failing:
         body["failing"] = failing
     return JSONResponse(body, status_code=200 if ok else 503)

@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel
 from trendedge.domain.currencies import normalise_currency
 from trendedge.models._base import created_at_field, utcnow
 
-MAX_BALANCE = Decimal("1000000000000")
+MAX_BALANCE = 1e12
 
 
 class AccountBase(SQLModel):

@@ -38,7 +38,7 @@ async def _database() -> dict[str, Any]:
 
 
 async def _redis() -> dict[str, Any]:
-    await async_redis().ping()
+    await async_redis().ping()  # type: ignore[misc]
     return {}
 
 

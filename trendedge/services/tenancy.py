@@ -48,4 +48,5 @@ async def get_owned(
 
 def new_owned(model: type[OwnedT], *, user_id: int, **values: Any) -> OwnedT:
     """A new row of `model` stamped with its owner."""
-    return model(user_id=_require_user(user_id), **values)
+    factory: Any = model
+    return factory(user_id=_require_user(user_id), **values)

@@ -66,15 +66,17 @@ class AccountsState(rx.State):
     errors: dict[str, str] = NO_ERRORS
     form_error: str = ""
 
-    @rx.event
-    async def load(self):
-        user_id = await require_user_id(self)
-        if user_id is None:
-            return
+    async def _reload(self, user_id: int) -> None:
         async with session_scope() as session:
             found = await accounts.list_accounts(session=session, user_id=user_id)
         self.rows = [to_row(a) for a in found]
         self.loaded = True
+
+    @rx.event
+    async def load(self):
+        user_id = await require_user_id(self)
+        if user_id is not None:
+            await self._reload(user_id)
 
     @rx.event
     def open_new(self):
@@ -99,7 +101,7 @@ class AccountsState(rx.State):
             self.form_error = exc.message
             return None
         self.dialog_open = False
-        await self.load()
+        await self._reload(user_id)
         return rx.toast.success(f"Account '{self.form['name'].strip()}' created")
 
     @rx.event
@@ -114,7 +116,7 @@ class AccountsState(rx.State):
                 )
         except ServiceError as exc:
             return rx.toast.error(exc.message)
-        await self.load()
+        await self._reload(user_id)
         return rx.toast.success("Account deleted")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from trendedge.auth.cookies import SESSION_COOKIE, cookie_from_header, safe_next_path
 from trendedge.db import session_scope
@@ -44,7 +45,7 @@ class AuthState(rx.State):
         self.display_name = user.name or self.email
         return user.id
 
-    def signin_redirect(self) -> rx.event.EventSpec:
+    def signin_redirect(self) -> EventSpec:
         here = current_path(str(self.router.url), self.router.url.path)
         return rx.redirect("/signin?" + urlencode({"next": safe_next_path(here)}))
 
