@@ -66,14 +66,20 @@ def redis_url(embedded) -> str:
 
 
 @pytest.fixture(scope="session")
-def base_env(database_url: str, redis_url: str) -> dict[str, str]:
-    """Environment for child processes (workers, web app, CLI)."""
+def base_env(database_url: str, redis_url: str, data_dir: Path) -> dict[str, str]:
+    """Environment for child processes (workers, web app, CLI).
+
+    Reflex builds into the test run's own folder, so a developer's running app
+    (which serves ./.web) is never disturbed by a test run.
+    """
     return {
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "APP_ENV": "development",
         "PYTHONUNBUFFERED": "1",
+        "REFLEX_WEB_WORKDIR": str(data_dir / "web"),
+        "REFLEX_STATES_WORKDIR": str(data_dir / "states"),
     }
 
 

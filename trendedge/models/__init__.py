@@ -2,14 +2,25 @@
 
 from trendedge.models.account import Account, AccountCreate, AccountPublic, AccountUpdate
 from trendedge.models.session import UserSession
+from trendedge.models.signal import Signal, SignalDedup, SignalStatus
+from trendedge.models.trading import Fill, Order, Position, Trade
 from trendedge.models.user import User, UserPublic
+from trendedge.models.webhook import WebhookToken
 
 __all__ = [
     "Account",
     "AccountCreate",
     "AccountPublic",
     "AccountUpdate",
+    "Fill",
+    "Order",
+    "Position",
+    "Signal",
+    "SignalDedup",
+    "SignalStatus",
+    "Trade",
     "User",
     "UserPublic",
     "UserSession",
+    "WebhookToken",
 ]

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from pydantic import field_validator
-from sqlalchemy import DateTime, Numeric, UniqueConstraint
+from sqlalchemy import DateTime, Numeric, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from trendedge.domain.currencies import normalise_currency
 from trendedge.models._base import created_at_field, utcnow
 
 MAX_BALANCE = 1e12
+
+
+class FillBasis(StrEnum):
+    """Which price a paper fill starts from: the alert's price or the bar close."""
+
+    alert_price = "alert_price"
+    bar_close = "bar_close"
 
 
 class AccountBase(SQLModel):
@@ -28,6 +36,17 @@ class AccountBase(SQLModel):
         sa_type=Numeric(15, 2),
     )
     notes: str = Field(default="", max_length=2000)
+    # Paper-trading fill model, per account (see trendedge/domain/fills.py).
+    slippage_ticks: int = Field(default=1, ge=0, le=50)
+    commission_per_side: Decimal | None = Field(
+        default=None, ge=0, le=1000, max_digits=10, decimal_places=4, sa_type=Numeric(10, 4)
+    )
+    fill_basis: FillBasis = Field(default=FillBasis.alert_price, sa_type=String(20))
+
+    @field_validator("commission_per_side", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("name", "broker", "notes", mode="before")
     @classmethod

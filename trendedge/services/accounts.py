@@ -63,7 +63,7 @@ async def update_account(
     """Replace the editable fields of the user's account `account_id`."""
     account = await get_account(session=session, user_id=user_id, account_id=account_id)
     account_in = _validated(AccountUpdate, data)
-    for field, value in account_in.model_dump().items():
+    for field, value in account_in.model_dump(exclude_unset=True).items():
         setattr(account, field, value)
     account.updated_at = utcnow()
     session.add(account)

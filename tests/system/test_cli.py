@@ -1,0 +1,202 @@
+"""The `trendedge` command line as an operator runs it: `python -m trendedge …` subprocesses."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+from tests.support.commands import Result, run_cli
+from tests.support.databases import fresh_database, public_tables
+from trendedge.cli.admin import LOCAL_ISSUER
+
+CONFIG_KEYS = (
+    "APP_ENV",
+    "OIDC_ISSUER",
+    "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET",
+    "SESSION_SECRET",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "TRENDEDGE_PUBLIC_URL",
+    "TRENDEDGE_DEV_PROVIDER",
+)
+GOOD_SECRET = "x7Qe3Vb9Lr2Tn8Kp5Wm1Zs4Yc6Hd0Jf-_AaBbCcDd"
+
+
+@pytest.fixture
+def cli_env(base_env: dict[str, str], clean) -> dict[str, str]:
+    """Development environment on the test databases, with no OIDC provider configured."""
+    env = {k: v for k, v in base_env.items() if not k.startswith("OIDC_")}
+    env.pop("TRENDEDGE_DEV_PROVIDER", None)
+    return env
+
+
+def ok(result: Result) -> Result:
+    assert result.returncode == 0, str(result)
+    return result
+
+
+def user_rows(env: dict[str, str]) -> list[list[str]]:
+    """`admin list-users` as rows of [id, email, issuer, subject, created]."""
+    out = ok(run_cli("admin", "list-users", env=env)).stdout
+    if out.strip() == "no users yet":
+        return []
+    return [line.split("\t") for line in out.splitlines() if line.strip()]
+
+
+def test_create_user_then_list_users(cli_env: dict[str, str]) -> None:
+    assert user_rows(cli_env) == []
+
+    created = ok(run_cli("admin", "create-user", "alice@example.com", env=cli_env))
+    match = re.fullmatch(
+        r"user (\d+): alice@example\.com \(issuer=(.+), subject=(.+)\)", created.stdout.strip()
+    )
+    assert match, str(created)
+    assert match.group(2) == LOCAL_ISSUER
+    assert match.group(3) == "alice@example.com"
+
+    rows = user_rows(cli_env)
+    assert len(rows) == 1, rows
+    user_id, email, issuer, subject, created_at = rows[0]
+    assert (user_id, email, issuer, subject) == (
+        match.group(1),
+        "alice@example.com",
+        LOCAL_ISSUER,
+        "alice@example.com",
+    )
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", created_at)
+
+
+def test_create_user_with_explicit_issuer_and_subject(cli_env: dict[str, str]) -> None:
+    ok(
+        run_cli(
+            "admin",
+            "create-user",
+            "bob@example.com",
+            "--issuer",
+            "https://id.example.com",
+            "--subject",
+            "sub-42",
+            env=cli_env,
+        )
+    )
+    [row] = user_rows(cli_env)
+    assert row[1:4] == ["bob@example.com", "https://id.example.com", "sub-42"]
+
+
+def test_create_user_twice_keeps_one_row(cli_env: dict[str, str]) -> None:
+    first = ok(run_cli("admin", "create-user", "alice@example.com", env=cli_env)).stdout
+    second = ok(run_cli("admin", "create-user", "alice@example.com", env=cli_env)).stdout
+    assert first.split(":")[0] == second.split(":")[0], (first, second)  # same "user N"
+    rows = user_rows(cli_env)
+    assert [row[1] for row in rows] == ["alice@example.com"]
+
+
+def test_create_user_rejects_a_non_email(cli_env: dict[str, str]) -> None:
+    result = run_cli("admin", "create-user", "not-an-email", env=cli_env)
+    assert result.returncode != 0, str(result)
+    assert "EMAIL" in result.stderr, str(result)
+    assert "e-mail" in result.stderr, str(result)
+    assert user_rows(cli_env) == []
+
+
+def test_admin_needs_a_database_url(cli_env: dict[str, str]) -> None:
+    env = {k: v for k, v in cli_env.items() if k != "DATABASE_URL"}
+    result = run_cli("admin", "list-users", env=env)
+    assert result.returncode != 0, str(result)
+    assert "DATABASE_URL" in result.stderr, str(result)
+
+
+async def test_migrate_creates_and_drops_the_tables(database_url: str, cli_env) -> None:
+    tables = {"users", "accounts", "user_sessions"}
+    async with fresh_database(database_url, "te_cli_migrate") as url:
+        env = {**cli_env, "DATABASE_URL": url}
+        assert await public_tables(url) == set()
+
+        up = ok(await asyncio.to_thread(run_cli, "migrate", env=env))
+        assert "database at head" in up.stdout
+        assert tables <= await public_tables(url)
+
+        down = ok(await asyncio.to_thread(run_cli, "migrate", "--down", env=env))
+        assert "database at base" in down.stdout
+        assert not tables & await public_tables(url)
+
+        ok(await asyncio.to_thread(run_cli, "migrate", env=env))
+        assert tables <= await public_tables(url)
+
+
+# --- production refuses to start on a development configuration ------------------------
+
+
+def production_env(base_env: dict[str, str], tmp_path, **values: str) -> dict[str, str]:
+    env = {k: v for k, v in base_env.items() if k not in CONFIG_KEYS}
+    # Should a refusal ever break, `up` must not touch the project's own data folder.
+    env.update(APP_ENV="production", TRENDEDGE_DATA_DIR=str(tmp_path / "data"), **values)
+    return env
+
+
+@pytest.mark.parametrize("command", ["web", "worker", "scheduler", "up"])
+def test_production_refuses_to_start_without_configuration(
+    base_env: dict[str, str], tmp_path, command: str
+) -> None:
+    result = run_cli(command, env=production_env(base_env, tmp_path), timeout=30)
+    assert result.returncode == 2, str(result)
+    assert "Refusing to start" in result.stderr, str(result)
+    for key in (
+        "OIDC_ISSUER",
+        "OIDC_CLIENT_ID",
+        "OIDC_CLIENT_SECRET",
+        "SESSION_SECRET",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "TRENDEDGE_PUBLIC_URL",
+    ):
+        assert re.search(rf"\b{key}\b", result.stderr), f"{key} not named:\n{result}"
+    assert not (tmp_path / "data").exists(), "`up` started creating its data folder"
+
+
+def configured(database_url: str, redis_url: str) -> dict[str, str]:
+    return {
+        "OIDC_ISSUER": "https://id.example.com",
+        "OIDC_CLIENT_ID": "trendedge",
+        "OIDC_CLIENT_SECRET": "client-secret",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "TRENDEDGE_PUBLIC_URL": "https://trendedge.example.com",
+    }
+
+
+@pytest.mark.parametrize(
+    ("command", "secret"),
+    [("web", None), ("worker", "change-me-in-production"), ("web", "too-short-secret")],
+    ids=["web-unset", "worker-default", "web-short"],
+)
+def test_production_refuses_a_weak_session_secret(
+    base_env: dict[str, str],
+    database_url: str,
+    redis_url: str,
+    tmp_path,
+    command: str,
+    secret: str | None,
+) -> None:
+    values = configured(database_url, redis_url)
+    if secret is not None:
+        values["SESSION_SECRET"] = secret
+    result = run_cli(command, env=production_env(base_env, tmp_path, **values), timeout=30)
+    assert result.returncode == 2, str(result)
+    assert "SESSION_SECRET" in result.stderr, str(result)
+    for key in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "DATABASE_URL", "REDIS_URL"):
+        assert key not in result.stderr, f"{key} is set, yet named:\n{result}"
+
+
+def test_production_starts_when_fully_configured(
+    base_env: dict[str, str], database_url: str, redis_url: str, tmp_path, clean
+) -> None:
+    """The control for the refusals above: the same environment with a real secret starts."""
+    values = configured(database_url, redis_url)
+    env = production_env(base_env, tmp_path, SESSION_SECRET=GOOD_SECRET, **values)
+    result = run_cli("worker", "--burst", env=env, timeout=30)
+    assert result.returncode == 0, str(result)
+    assert "Refusing" not in result.stderr

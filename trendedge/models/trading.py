@@ -1,0 +1,112 @@
+"""Paper orders, fills, open positions and closed trades (money in contract currency)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Numeric, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from trendedge.models._base import created_at_field, timestamp_field
+
+PRICE = Numeric(20, 8)
+MONEY = Numeric(18, 4)
+QTY = Numeric(12, 4)
+
+
+def price_field(*, nullable: bool = False) -> Decimal:
+    return Field(default=None, sa_type=PRICE, nullable=nullable)
+
+
+def money_field() -> Decimal:
+    return Field(default=Decimal(0), sa_type=MONEY, nullable=False)
+
+
+class Order(SQLModel, table=True):
+    """A market order; `signal_id` is unique, so one signal can never fill twice."""
+
+    __tablename__ = "orders"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    account_id: int = Field(foreign_key="accounts.id", index=True, ondelete="CASCADE")
+    signal_id: int | None = Field(
+        default=None, foreign_key="signals.id", unique=True, ondelete="SET NULL"
+    )
+    symbol: str = Field(max_length=64)
+    root: str = Field(max_length=10)
+    side: str = Field(sa_type=String(4))
+    quantity: Decimal = Field(sa_type=QTY)
+    status: str = Field(default="filled", sa_type=String(20))
+    reason: str = Field(default="", max_length=200)
+    created_at: datetime = created_at_field()
+
+
+class Fill(SQLModel, table=True):
+    __tablename__ = "fills"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    account_id: int = Field(foreign_key="accounts.id", index=True, ondelete="CASCADE")
+    order_id: int = Field(foreign_key="orders.id", unique=True, ondelete="CASCADE")
+    root: str = Field(max_length=10)
+    side: str = Field(sa_type=String(4))
+    quantity: Decimal = Field(sa_type=QTY)
+    reference_price: Decimal = price_field()
+    price: Decimal = price_field()
+    price_basis: str = Field(sa_type=String(20))
+    slippage_ticks: int
+    commission: Decimal = money_field()
+    currency: str = Field(max_length=3)
+    filled_at: datetime = created_at_field()
+
+
+class Position(SQLModel, table=True):
+    """The open position per (account, contract root); quantity 0 means flat."""
+
+    __tablename__ = "positions"
+    __table_args__ = (UniqueConstraint("account_id", "root", name="uq_positions_account_root"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    account_id: int = Field(foreign_key="accounts.id", index=True, ondelete="CASCADE")
+    root: str = Field(max_length=10)
+    symbol: str = Field(max_length=64)
+    quantity: Decimal = Field(default=Decimal(0), sa_type=QTY)
+    avg_entry_price: Decimal = Field(default=Decimal(0), sa_type=PRICE)
+    open_commission: Decimal = money_field()
+    opened_at: datetime | None = timestamp_field(nullable=True)
+    stop: Decimal | None = price_field(nullable=True)
+    target: Decimal | None = price_field(nullable=True)
+    setup: str | None = Field(default=None, max_length=100)
+    last_price: Decimal | None = price_field(nullable=True)
+    currency: str = Field(max_length=3)
+    updated_at: datetime = created_at_field()
+
+
+class Trade(SQLModel, table=True):
+    """A closed round trip (or the closed part of one)."""
+
+    __tablename__ = "trades"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    account_id: int = Field(foreign_key="accounts.id", index=True, ondelete="CASCADE")
+    root: str = Field(max_length=10)
+    symbol: str = Field(max_length=64)
+    direction: str = Field(sa_type=String(5))
+    quantity: Decimal = Field(sa_type=QTY)
+    entry_price: Decimal = price_field()
+    exit_price: Decimal = price_field()
+    entry_time: datetime = timestamp_field()
+    exit_time: datetime = timestamp_field()
+    gross_pnl: Decimal = money_field()
+    commission: Decimal = money_field()
+    net_pnl: Decimal = money_field()
+    r_multiple: Decimal | None = Field(default=None, sa_type=Numeric(12, 4))
+    stop: Decimal | None = price_field(nullable=True)
+    setup: str | None = Field(default=None, max_length=100)
+    currency: str = Field(max_length=3)
+    source: str = Field(default="paper", sa_type=String(20))
+    close_fill_id: int | None = Field(default=None, foreign_key="fills.id", ondelete="SET NULL")
