@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from rq.cron import CronScheduler
 
-from jobs import maintenance
-from jobs.queues import LOW
+from jobs import maintenance, signals
+from jobs.queues import HIGH, LOW
 from trendedge.redis_client import sync_redis
 from trendedge.settings import get_settings
 
@@ -23,6 +23,9 @@ def build_scheduler() -> CronScheduler:
     )
     scheduler.register(
         maintenance.purge_expired_sessions, LOW, cron="17 * * * *", name="purge-expired-sessions"
+    )
+    scheduler.register(
+        signals.requeue_stale_signals, HIGH, interval=60, name="requeue-stale-signals"
     )
     return scheduler
 

@@ -7,23 +7,21 @@ and appears on every line logged while it is bound.
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
 
-_SECRET_KEY = re.compile(
-    r"token|secret|password|cookie|authorization|api[_-]?key|code_verifier", re.IGNORECASE
-)
-REDACTED = "[redacted]"
+from trendedge.domain.redaction import REDACTED, is_secret_key
+
+__all__ = ["REDACTED", "configure_logging", "get_logger", "redact_secrets"]
 
 
 def redact_secrets(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """structlog processor: blank out any field whose name looks secret."""
     for key in list(event):
-        if _SECRET_KEY.search(key):
+        if is_secret_key(key):
             event[key] = REDACTED
     return event
 

@@ -46,6 +46,18 @@ class Settings(BaseSettings):
         12, ge=1, le=24 * 90, validation_alias=_alias("SESSION_TTL_HOURS")
     )
 
+    encryption_key: str = Field("", validation_alias=_alias("ENCRYPTION_KEY"))
+    encryption_key_version: int = Field(1, ge=1, validation_alias=_alias("ENCRYPTION_KEY_VERSION"))
+    encryption_old_keys: str = Field("", validation_alias=_alias("ENCRYPTION_OLD_KEYS"))
+
+    webhook_rate_limit_per_minute: int = Field(
+        30, ge=1, le=10_000, validation_alias=_alias("WEBHOOK_RATE_LIMIT_PER_MINUTE")
+    )
+    webhook_dedup_window_seconds: int = Field(
+        60, ge=1, le=86_400, validation_alias=_alias("WEBHOOK_DEDUP_WINDOW_SECONDS")
+    )
+    trusted_proxies: str = Field("", validation_alias=_alias("TRUSTED_PROXIES"))
+
     oidc_issuer: str = Field("", validation_alias=_alias("OIDC_ISSUER"))
     oidc_client_id: str = Field("", validation_alias=_alias("OIDC_CLIENT_ID"))
     oidc_client_secret: str = Field("", validation_alias=_alias("OIDC_CLIENT_SECRET"))
@@ -105,6 +117,12 @@ class Settings(BaseSettings):
         ):
             if not value:
                 errors.append(f"{key} must be set when APP_ENV={self.app_env.value}")
+        if not self.encryption_key:
+            errors.append(
+                f"ENCRYPTION_KEY must be set when APP_ENV={self.app_env.value} (32 random bytes, "
+                "base64: `python -c 'import os,base64; print(base64.b64encode(os.urandom(32))"
+                ".decode())'`)"
+            )
         if self.session_secret == DEFAULT_SESSION_SECRET or len(self.session_secret) < 32:
             errors.append(
                 "SESSION_SECRET must be a random value of at least 32 characters "

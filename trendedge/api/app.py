@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
-from trendedge.api import accounts_routes, auth_routes, health
+from trendedge.api import accounts_routes, auth_routes, health, webhooks
 from trendedge.api.errors import error_response
 from trendedge.api.middleware import RequestContextMiddleware
 from trendedge.settings import get_settings
@@ -33,7 +33,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 def build_routes_app() -> Starlette:
     """Health, sign-in and JSON API routes; Reflex mounts its own app underneath."""
     return Starlette(
-        routes=[*health.routes, *auth_routes.routes, *accounts_routes.routes],
+        routes=[
+            *health.routes,
+            *auth_routes.routes,
+            *accounts_routes.routes,
+            *webhooks.routes,
+        ],
         exception_handlers={HTTPException: _http_error},
     )
 

@@ -62,3 +62,54 @@ def list_users() -> None:
             click.echo("no users yet")
 
     asyncio.run(work())
+
+
+@admin.command("create-webhook")
+@click.argument("email")
+@click.option(
+    "--account",
+    "account_name",
+    default=None,
+    help="Account name (default: the user's only account, or a new 'Paper' account).",
+)
+@click.option("--label", default="", help="A label to recognise the webhook by.")
+def create_webhook(email: str, account_name: str | None, label: str) -> None:
+    """Issue a TradingView webhook URL for the user with e-mail EMAIL; prints the URL once."""
+    from sqlmodel import select
+
+    from trendedge.models import User
+    from trendedge.services import accounts, webhook_tokens
+
+    async def work() -> str:
+        async with job_session() as session:
+            found = (await session.exec(select(User).where(User.email == email))).all()
+            if len(found) != 1:
+                raise click.ClickException(
+                    f"no user with e-mail {email}"
+                    if not found
+                    else f"{len(found)} users have e-mail {email}; sign-in identities differ"
+                )
+            user_id = found[0].id
+            assert user_id is not None
+            owned = await accounts.list_accounts(session=session, user_id=user_id)
+            if account_name is not None:
+                matches = [a for a in owned if a.name == account_name]
+                if not matches:
+                    raise click.ClickException(f"{email} has no account named '{account_name}'")
+                account = matches[0]
+            elif len(owned) == 1:
+                account = owned[0]
+            elif not owned:
+                account = await accounts.create_account(
+                    session=session, user_id=user_id, data={"name": "Paper", "currency": "USD"}
+                )
+            else:
+                names = ", ".join(a.name for a in owned)
+                raise click.ClickException(f"choose an account with --account ({names})")
+            assert account.id is not None
+            issued = await webhook_tokens.create_token(
+                session=session, user_id=user_id, account_id=account.id, label=label
+            )
+            return issued.url(get_settings().base_url)
+
+    click.echo(asyncio.run(work()))

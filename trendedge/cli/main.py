@@ -29,11 +29,16 @@ def up(no_worker: bool, no_scheduler: bool) -> None:
 
 
 @cli.command()
-def web() -> None:
+@click.option(
+    "--backend-only",
+    is_flag=True,
+    help="Serve the websocket and HTTP routes (webhooks, health, API) without pages.",
+)
+def web(backend_only: bool) -> None:
     """The Reflex app (pages, websocket, webhooks, health) on TRENDEDGE_PORT."""
     from trendedge.runtime.web import run_web
 
-    sys.exit(run_web(get_settings()))
+    sys.exit(run_web(get_settings(), backend_only=backend_only))
 
 
 @cli.command()

@@ -28,9 +28,7 @@ class Signal(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     account_id: int = Field(foreign_key="accounts.id", index=True, ondelete="CASCADE")
-    token_id: int | None = Field(
-        default=None, foreign_key="webhook_tokens.id", ondelete="SET NULL"
-    )
+    token_id: int | None = Field(default=None, foreign_key="webhook_tokens.id", ondelete="SET NULL")
     received_at: datetime = created_at_field()
     processed_at: datetime | None = timestamp_field(nullable=True)
     status: SignalStatus = Field(sa_type=String(20), index=True)

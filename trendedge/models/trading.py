@@ -10,8 +10,8 @@ from sqlmodel import Field, SQLModel
 
 from trendedge.models._base import created_at_field, timestamp_field
 
-PRICE = Numeric(20, 8)
-MONEY = Numeric(18, 4)
+PRICE = Numeric(28, 12)
+MONEY = Numeric(24, 10)
 QTY = Numeric(12, 4)
 
 

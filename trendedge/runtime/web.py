@@ -39,29 +39,24 @@ def reflex_environment(settings: Settings, base: dict[str, str] | None = None) -
     return env
 
 
-def reflex_run_argv(settings: Settings) -> list[str]:
+def reflex_run_argv(settings: Settings, *, backend_only: bool = False) -> list[str]:
+    """`reflex run` in production mode on the one port (or the backend alone)."""
     port = str(settings.port)
+    run = [sys.executable, "-m", "reflex", "run", "--env", "prod"]
+    if backend_only:
+        return [*run, "--backend-only", "--backend-host", settings.host, "--backend-port", port]
     return [
-        sys.executable,
-        "-m",
-        "reflex",
-        "run",
-        "--env",
-        "prod",
+        *run,
         "--single-port",
-        "--backend-host",
-        settings.host,
-        "--frontend-port",
-        port,
-        "--backend-port",
-        port,
+        *("--backend-host", settings.host),
+        *("--frontend-port", port, "--backend-port", port),
     ]
 
 
-def run_web(settings: Settings) -> int:
+def run_web(settings: Settings, *, backend_only: bool = False) -> int:
     """Replace this process with `reflex run` (so signals reach it directly)."""
     require_startable(settings)
     os.chdir(PROJECT_ROOT)
-    argv = reflex_run_argv(settings)
+    argv = reflex_run_argv(settings, backend_only=backend_only)
     os.execve(argv[0], argv, reflex_environment(settings))  # noqa: S606 - fixed argv
     return 0  # pragma: no cover - exec does not return
