@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from components.forms import form_banner, text_area_field, text_field
+from components.forms import field_error, form_banner, text_area_field, text_field
 from trendedge.domain.currencies import COMMON_CURRENCIES
 
 
@@ -46,7 +46,61 @@ def account_fields(values: rx.Var[dict[str, str]], errors: rx.Var[dict[str, str]
             width="100%",
             spacing="3",
         ),
+        paper_fields(values, errors),
         text_area_field("Notes", name="notes", value=values["notes"], error=errors["notes"]),
+    )
+
+
+FILL_BASIS_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("alert_price", "Alert price"),
+    ("bar_close", "Bar close"),
+)
+
+
+def fill_basis_field(value: rx.Var[str], error: rx.Var[str]) -> rx.Component:
+    return rx.vstack(
+        rx.text("Fill price from", as_="label", size="2", weight="medium"),
+        rx.select.root(
+            rx.select.trigger(width="100%", id="field-fill_basis"),
+            rx.select.content(
+                *(rx.select.item(label, value=key) for key, label in FILL_BASIS_OPTIONS)
+            ),
+            name="fill_basis",
+            default_value=value,
+        ),
+        field_error(error, name="fill_basis"),
+        spacing="1",
+        width="100%",
+    )
+
+
+def paper_fields(values: rx.Var[dict[str, str]], errors: rx.Var[dict[str, str]]):
+    """The paper-trading fill model: slippage, commission, which price fills start from."""
+    return rx.vstack(
+        rx.text("Paper fills", size="2", weight="bold", color=rx.color("gray", 11)),
+        rx.hstack(
+            text_field(
+                "Slippage (ticks)",
+                name="slippage_ticks",
+                value=values["slippage_ticks"],
+                error=errors["slippage_ticks"],
+                input_mode="numeric",
+            ),
+            text_field(
+                "Commission per side",
+                name="commission_per_side",
+                value=values["commission_per_side"],
+                error=errors["commission_per_side"],
+                placeholder="contract default",
+                input_mode="decimal",
+            ),
+            fill_basis_field(values["fill_basis"], errors["fill_basis"]),
+            width="100%",
+            spacing="3",
+            align="start",
+        ),
+        spacing="2",
+        width="100%",
     )
 
 

@@ -8,6 +8,9 @@ import reflex as rx
 
 NAV_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("Dashboard", "/", "layout-dashboard"),
+    ("Trades", "/trades", "chart-candlestick"),
+    ("Signals", "/signals", "radio-tower"),
+    ("Webhooks", "/webhooks", "webhook"),
     ("Accounts", "/accounts", "wallet"),
 )
 

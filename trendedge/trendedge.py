@@ -11,11 +11,18 @@ from trendedge.db import dispose_engines
 from trendedge.logging import configure_logging
 from trendedge.pages.accounts import account_edit_page, accounts_page
 from trendedge.pages.dashboard import dashboard_page
+from trendedge.pages.signals import signals_page
 from trendedge.pages.signin import signin_page
+from trendedge.pages.trading import trading_page
+from trendedge.pages.webhooks import webhooks_page
 from trendedge.settings import get_settings, require_startable
 from trendedge.state.accounts import AccountEditState, AccountsState
 from trendedge.state.auth import AuthState
+from trendedge.state.live import LiveState
+from trendedge.state.signals import SignalsState
 from trendedge.state.signin import SignInState
+from trendedge.state.trading import TradingState
+from trendedge.state.webhooks import WebhooksState
 
 _settings = get_settings()
 configure_logging(level=_settings.log_level, json=_settings.log_json)
@@ -50,4 +57,22 @@ app.add_page(
     route="/accounts/[account_id]",
     title="Account · TrendEdge",
     on_load=[AuthState.require_user, AccountEditState.load],
+)
+app.add_page(
+    trading_page,
+    route="/trades",
+    title="Trades · TrendEdge",
+    on_load=[AuthState.require_user, TradingState.load, LiveState.listen],
+)
+app.add_page(
+    signals_page,
+    route="/signals",
+    title="Signals · TrendEdge",
+    on_load=[AuthState.require_user, SignalsState.load, LiveState.listen],
+)
+app.add_page(
+    webhooks_page,
+    route="/webhooks",
+    title="Webhooks · TrendEdge",
+    on_load=[AuthState.require_user, WebhooksState.load],
 )

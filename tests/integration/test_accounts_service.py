@@ -151,8 +151,7 @@ async def test_update_replaces_fields_and_bumps_updated_at(db: AsyncSession) -> 
 
     assert updated.id == account.id
     assert updated.updated_at > created_updated_at
-    # Fields left out of an update take their defaults (the update replaces).
-    assert updated.broker == ""
+    assert updated.broker == "Tradovate"  # a field left out of the update keeps its value
     assert await stored_accounts() == [(alice, "Renamed", "GBP", Decimal("10.00"), "hi")]
 
 

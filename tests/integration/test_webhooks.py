@@ -23,12 +23,12 @@ from trendedge.domain.signatures import sign
 BUY_NQ = {"action": "buy", "ticker": "NQ1!", "contracts": "2", "price": "18250.25"}
 
 
-async def wait_status(signal_id: int, expected: str, timeout: float = 15) -> Signal:
+async def wait_status(signal_id: int, expected: str, within_s: float = 15) -> Signal:
     async def current() -> Signal | None:
         found = await rows(Signal, id=signal_id)
         return found[0] if found and found[0].status == expected else None
 
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within_s
     while asyncio.get_running_loop().time() < deadline:
         signal = await current()
         if signal is not None:
@@ -214,7 +214,8 @@ async def test_position_lifecycle_over_http(web_app, worker, clean, client) -> N
         assert await position_quantity(trader.account_id, "ES") == expected
     trades = await rows(Trade, account_id=trader.account_id)
     # avg entry (2*5000 + 5003)/3 = 5001; reduce 1 @5010: +9 pts * 50 = 450
-    # reverse closes 2 @5020: +19 pts * 2 * 50 = 1900; short 2 @5020 flattened @5000: +20*2*50 = 2000
+    # reverse closes 2 @5020: +19 pts * 2 * 50 = 1900;
+    # the short 2 @5020 flattened @5000: +20 * 2 * 50 = 2000
     assert [t.gross_pnl for t in trades] == [Decimal("450"), Decimal("1900"), Decimal("2000")]
     # 10 contract-sides: 2 + 1 + 1 + 4 (reverse) + 2 (flatten)
     assert sum(t.commission for t in trades) == Decimal("2.00") * 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import re
 
 import pytest
@@ -21,8 +22,11 @@ CONFIG_KEYS = (
     "REDIS_URL",
     "TRENDEDGE_PUBLIC_URL",
     "TRENDEDGE_DEV_PROVIDER",
+    "ENCRYPTION_KEY",
+    "ENCRYPTION_OLD_KEYS",
 )
 GOOD_SECRET = "x7Qe3Vb9Lr2Tn8Kp5Wm1Zs4Yc6Hd0Jf-_AaBbCcDd"
+ENCRYPTION_KEY = base64.b64encode(bytes(range(32))).decode()  # 32 bytes, as production wants
 
 
 @pytest.fixture
@@ -165,6 +169,7 @@ def configured(database_url: str, redis_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "TRENDEDGE_PUBLIC_URL": "https://trendedge.example.com",
+        "ENCRYPTION_KEY": ENCRYPTION_KEY,
     }
 
 

@@ -58,6 +58,9 @@ def up_env(data_dir: Path, port: int, oidc_port: int) -> dict[str, str]:
         TRENDEDGE_PORT=str(port),
         DEV_OIDC_PORT=str(oidc_port),
         PYTHONUNBUFFERED="1",
+        # Reflex builds into the test's folder, never into a developer's ./.web.
+        REFLEX_WEB_WORKDIR=str(data_dir / "web"),
+        REFLEX_STATES_WORKDIR=str(data_dir / "states"),
     )
     return env
 

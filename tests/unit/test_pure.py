@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
@@ -100,6 +102,7 @@ SECRET_KEYS = [
     "SESSION_SECRET",
     "password",
     "db_password",
+    "key_passphrase",
     "cookie",
     "Set-Cookie",
     "authorization",
@@ -226,6 +229,7 @@ COMPLETE_PRODUCTION = {
     "redis_url": "redis://cache.example.com:6379/0",
     "public_url": "https://trade.example.com/",
     "session_secret": "s" * 48,
+    "encryption_key": base64.b64encode(bytes(range(32))).decode(),
 }
 REQUIRED_KEYS = {
     "oidc_issuer": "OIDC_ISSUER",
@@ -234,6 +238,7 @@ REQUIRED_KEYS = {
     "database_url": "DATABASE_URL",
     "redis_url": "REDIS_URL",
     "public_url": "TRENDEDGE_PUBLIC_URL",
+    "encryption_key": "ENCRYPTION_KEY",
 }
 
 

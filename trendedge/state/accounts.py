@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from typing import Any
 
 import reflex as rx
 
 from trendedge.db import session_scope
 from trendedge.models import Account
+from trendedge.models.account import FillBasis
 from trendedge.services import accounts
 from trendedge.services.errors import ServiceError
 from trendedge.state.auth import AuthState, require_user_id
 
-FIELDS = ("name", "broker", "currency", "initial_balance", "notes")
-EMPTY_FORM = {"name": "", "broker": "", "currency": "USD", "initial_balance": "0", "notes": ""}
+FIELDS = (
+    "name",
+    "broker",
+    "currency",
+    "initial_balance",
+    "notes",
+    "slippage_ticks",
+    "commission_per_side",
+    "fill_basis",
+)
+EMPTY_FORM = {
+    "name": "",
+    "broker": "",
+    "currency": "USD",
+    "initial_balance": "0",
+    "notes": "",
+    "slippage_ticks": "1",
+    "commission_per_side": "",  # blank: the contract's default commission
+    "fill_basis": FillBasis.alert_price.value,
+}
 NO_ERRORS = dict.fromkeys(FIELDS, "")
 
 
@@ -42,6 +62,10 @@ def to_row(account: Account) -> AccountRow:
     )
 
 
+def _plain(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.normalize():f}"
+
+
 def form_of(account: Account) -> dict[str, str]:
     return {
         "name": account.name,
@@ -49,6 +73,9 @@ def form_of(account: Account) -> dict[str, str]:
         "currency": account.currency,
         "initial_balance": str(account.initial_balance),
         "notes": account.notes,
+        "slippage_ticks": str(account.slippage_ticks),
+        "commission_per_side": _plain(account.commission_per_side),
+        "fill_basis": FillBasis(account.fill_basis).value,
     }
 
 
