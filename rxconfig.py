@@ -6,10 +6,10 @@ from trendedge.settings import get_settings
 
 _settings = get_settings()
 
+# Ports come from the command line (`trendedge web` passes TRENDEDGE_PORT), so the
+# same config serves the one-port app and a backend-only instance.
 config = rx.Config(
     app_name="trendedge",
-    frontend_port=_settings.port,
-    backend_port=_settings.port,
     backend_host=_settings.host,
     api_url=_settings.base_url,
     deploy_url=_settings.base_url,

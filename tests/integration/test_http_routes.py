@@ -302,13 +302,8 @@ async def test_wrong_method_is_405(
     assert UUID_RE.match(response.headers["x-request-id"])
 
 
-# Production bug: the compiled frontend is mounted at "" *inside* our Starlette app
-# (api_transformer), so a method mismatch on one of our routes (a PARTIAL match) loses
-# to Reflex's catch-all static-files mount, whose StaticFiles answers 405 as plain text
-# with "Allow: GET, HEAD". Our JSON error shape and the route's real Allow are lost.
-@pytest.mark.xfail(
-    strict=True, reason="405 comes from Reflex's static-files mount, not our routes (bug)"
-)
+# Reflex's frontend is mounted at "" inside our Starlette app; a method mismatch on one
+# of our routes must still be answered by us (JSON shape, the route's real Allow).
 @pytest.mark.parametrize(("method", "path", "allowed"), WRONG_METHODS)
 async def test_wrong_method_is_405_in_the_error_shape(
     http: httpx.AsyncClient, auth: dict[str, str], method: str, path: str, allowed: set[str]

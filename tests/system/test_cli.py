@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -141,23 +142,33 @@ def production_env(base_env: dict[str, str], tmp_path, **values: str) -> dict[st
     return env
 
 
-@pytest.mark.parametrize("command", ["web", "worker", "scheduler", "up"])
+def run_all(*runs: tuple[tuple[str, ...], dict[str, str]]) -> list[Result]:
+    """Run several short CLI invocations at once (each is a separate interpreter)."""
+    with ThreadPoolExecutor(len(runs)) as pool:
+        return list(pool.map(lambda run: run_cli(*run[0], env=run[1], timeout=30), runs))
+
+
+REFUSING_COMMANDS = ("web", "worker", "scheduler", "up")
+
+
 def test_production_refuses_to_start_without_configuration(
-    base_env: dict[str, str], tmp_path, command: str
+    base_env: dict[str, str], tmp_path
 ) -> None:
-    result = run_cli(command, env=production_env(base_env, tmp_path), timeout=30)
-    assert result.returncode == 2, str(result)
-    assert "Refusing to start" in result.stderr, str(result)
-    for key in (
-        "OIDC_ISSUER",
-        "OIDC_CLIENT_ID",
-        "OIDC_CLIENT_SECRET",
-        "SESSION_SECRET",
-        "DATABASE_URL",
-        "REDIS_URL",
-        "TRENDEDGE_PUBLIC_URL",
-    ):
-        assert re.search(rf"\b{key}\b", result.stderr), f"{key} not named:\n{result}"
+    env = production_env(base_env, tmp_path)
+    results = run_all(*(((command,), env) for command in REFUSING_COMMANDS))
+    for result in results:
+        assert result.returncode == 2, str(result)
+        assert "Refusing to start" in result.stderr, str(result)
+        for key in (
+            "OIDC_ISSUER",
+            "OIDC_CLIENT_ID",
+            "OIDC_CLIENT_SECRET",
+            "SESSION_SECRET",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "TRENDEDGE_PUBLIC_URL",
+        ):
+            assert re.search(rf"\b{key}\b", result.stderr), f"{key} not named:\n{result}"
     assert not (tmp_path / "data").exists(), "`up` started creating its data folder"
 
 
@@ -173,27 +184,27 @@ def configured(database_url: str, redis_url: str) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize(
-    ("command", "secret"),
-    [("web", None), ("worker", "change-me-in-production"), ("web", "too-short-secret")],
-    ids=["web-unset", "worker-default", "web-short"],
-)
 def test_production_refuses_a_weak_session_secret(
-    base_env: dict[str, str],
-    database_url: str,
-    redis_url: str,
-    tmp_path,
-    command: str,
-    secret: str | None,
+    base_env: dict[str, str], database_url: str, redis_url: str, tmp_path
 ) -> None:
     values = configured(database_url, redis_url)
-    if secret is not None:
-        values["SESSION_SECRET"] = secret
-    result = run_cli(command, env=production_env(base_env, tmp_path, **values), timeout=30)
-    assert result.returncode == 2, str(result)
-    assert "SESSION_SECRET" in result.stderr, str(result)
-    for key in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "DATABASE_URL", "REDIS_URL"):
-        assert key not in result.stderr, f"{key} is set, yet named:\n{result}"
+    cases = {
+        "web, SESSION_SECRET unset": ("web", production_env(base_env, tmp_path, **values)),
+        "worker, the default secret": (
+            "worker",
+            production_env(base_env, tmp_path, SESSION_SECRET="change-me-in-production", **values),
+        ),
+        "web, a short secret": (
+            "web",
+            production_env(base_env, tmp_path, SESSION_SECRET="too-short-secret", **values),
+        ),
+    }
+    results = run_all(*(((command,), env) for command, env in cases.values()))
+    for case, result in zip(cases, results, strict=True):
+        assert result.returncode == 2, f"{case}:\n{result}"
+        assert "SESSION_SECRET" in result.stderr, f"{case}:\n{result}"
+        for key in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "DATABASE_URL", "REDIS_URL"):
+            assert key not in result.stderr, f"{case}: {key} is set, yet named:\n{result}"
 
 
 def test_production_starts_when_fully_configured(

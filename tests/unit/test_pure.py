@@ -74,11 +74,8 @@ def test_cookie_from_header_picks_the_named_cookie() -> None:
     assert cookie_from_header(header, "te_session") == "session-value"
 
 
-# Production bug: SimpleCookie.load() drops the *whole* header when any one cookie is
-# not RFC-strict (spaces, commas, "=" -less parts). Browsers send such cookies (set by
-# other apps on the same host), and then the Reflex UI (state/auth.py) sees nobody
-# signed in while the HTTP routes (Starlette's lenient parser) see the user.
-@pytest.mark.xfail(strict=True, reason="cookie_from_header gives up on a foreign cookie (bug)")
+# Browsers send non-RFC-strict cookies set by other apps on the same host; they must not
+# hide our session cookie from the Reflex UI (state/auth.py).
 @pytest.mark.parametrize(
     "header",
     [

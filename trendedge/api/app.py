@@ -6,7 +6,8 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import ASGIApp, Scope
 
 from trendedge.api import accounts_routes, auth_routes, health, webhooks
 from trendedge.api.errors import error_response
@@ -27,18 +28,42 @@ _CODES = {
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = _CODES.get(exc.status_code, "HTTP_ERROR")
-    return error_response(request, exc.status_code, code, str(exc.detail))
+    return error_response(
+        request, exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {})
+    )
+
+
+class OwnedRoute(Route):
+    """A route that claims its path for every method.
+
+    Starlette treats a method mismatch as a partial match and keeps looking;
+    Reflex's catch-all mount would then answer with a plain-text 405. Claiming
+    the path makes Starlette raise HTTPException(405), answered in our shape.
+    """
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child = super().matches(scope)
+        return (Match.FULL if match is Match.PARTIAL else match), child
+
+
+async def _api_not_found(request: Request) -> Response:
+    return error_response(request, 404, "NOT_FOUND", f"No API route {request.url.path}")
+
+
+def _owned(routes: list[Route]) -> list[BaseRoute]:
+    return [OwnedRoute(r.path, r.endpoint, methods=sorted(r.methods or []) or None) for r in routes]
 
 
 def build_routes_app() -> Starlette:
     """Health, sign-in and JSON API routes; Reflex mounts its own app underneath."""
+    routes: list[Route] = [
+        *health.routes,
+        *auth_routes.routes,
+        *accounts_routes.routes,
+        *webhooks.routes,
+    ]
     return Starlette(
-        routes=[
-            *health.routes,
-            *auth_routes.routes,
-            *accounts_routes.routes,
-            *webhooks.routes,
-        ],
+        routes=[*_owned(routes), Route("/api/{rest:path}", _api_not_found, methods=None)],
         exception_handlers={HTTPException: _http_error},
     )
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from http.cookies import CookieError, SimpleCookie
-
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.requests import cookie_parser
 
 from trendedge.settings import Settings
 
@@ -22,13 +21,8 @@ def cookie_from_header(header: str | None, name: str) -> str | None:
     """The value of cookie `name` in a raw `Cookie:` header, if present."""
     if not header:
         return None
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(header)
-    except CookieError:
-        return None
-    morsel = jar.get(name)
-    return morsel.value if morsel else None
+    # Starlette's lenient parser: one malformed foreign cookie must not hide ours.
+    return cookie_parser(header).get(name)
 
 
 def login_serializer(settings: Settings) -> URLSafeTimedSerializer:
@@ -49,6 +43,8 @@ def load_login_transaction(settings: Settings, value: str | None) -> dict | None
 def safe_next_path(value: str | None) -> str:
     """Only same-site absolute paths are allowed as a post-login target."""
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
         return "/"
     if value.startswith(("/auth/", "/signin")):
         return "/"
