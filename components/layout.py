@@ -94,6 +94,7 @@ def app_shell(
             ),
             rx.box(*children, padding="24px 28px", width="100%"),
             width="100%",
+            min_width="0",  # let wide tables scroll instead of widening the page
             spacing="0",
         ),
         spacing="0",

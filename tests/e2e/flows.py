@@ -40,3 +40,26 @@ async def create_account(
     await form.locator("input[name=currency]").fill(currency)
     await form.locator("input[name=initial_balance]").fill(balance)
     await page.locator("#new-account-form-submit").click()
+
+
+async def create_webhook(page: Page, base: str, *, label: str = "", account: str = "") -> str:
+    """Create a webhook on /webhooks (for `account`, else the first); the URL shown once."""
+    if not page.url.rstrip("/").endswith("/webhooks"):
+        await page.goto(base + "/webhooks")
+    await page.locator("#new-webhook").click()
+    form = page.locator("#new-webhook-form")
+    if account:
+        await form.locator("#field-account_id").click()
+        await page.get_by_role("option", name=account).click()
+    await form.locator("input[name=label]").fill(label)
+    await page.locator("#new-webhook-form-submit").click()
+    await expect(page.locator("#webhook-url")).to_be_visible()
+    return (await page.locator("#webhook-url").inner_text()).strip()
+
+
+async def revoke_first_webhook(page: Page, base: str) -> None:
+    if not page.url.rstrip("/").endswith("/webhooks"):
+        await page.goto(base + "/webhooks")
+    await page.locator("#webhooks-table .revoke-webhook").first.click()
+    await page.get_by_role("alertdialog").get_by_role("button", name="Revoke").click()
+    await expect(page.locator("#webhooks-table")).to_contain_text("revoked")
