@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jobs.runner import run_async
-from trendedge.db import job_session
+from trendedge.db import session_scope
 from trendedge.logging import get_logger
 from trendedge.models._base import utcnow
 from trendedge.redis_client import sync_redis
@@ -24,7 +24,7 @@ def purge_expired_sessions() -> int:
     """Delete expired sign-in sessions; returns how many were removed."""
 
     async def work() -> int:
-        async with job_session() as session:
+        async with session_scope() as session:
             return await purge_expired(session=session)
 
     removed = run_async(work)

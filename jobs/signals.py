@@ -12,14 +12,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import redis.asyncio as aioredis
 from rq import Retry
 from rq.job import Job
 
 from jobs.queues import HIGH, enqueue
 from jobs.runner import run_async
-from trendedge.db import job_session, make_engine
-from trendedge.redis_client import redis_url
+from trendedge.db import session_scope
+from trendedge.redis_client import async_redis
 from trendedge.services.signal_processing import fail_signal, process_signal, stale_accepted
 
 SIGNAL_RETRY = Retry(max=3, interval=[5, 25, 125])
@@ -30,13 +29,7 @@ def process(signal_id: int) -> dict[str, Any]:
     """Execute the accepted signal `signal_id`; returns a short summary."""
 
     async def work() -> dict[str, Any]:
-        engine = make_engine(pooled=False)
-        client = aioredis.Redis.from_url(redis_url())
-        try:
-            result = await process_signal(signal_id=signal_id, engine=engine, redis_client=client)
-        finally:
-            await client.aclose()
-            await engine.dispose()
+        result = await process_signal(signal_id=signal_id, engine=None, redis_client=async_redis())
         if result is None:
             return {"signal_id": signal_id, "status": "already handled"}
         return {"signal_id": signal_id, "status": result.status.value}
@@ -52,15 +45,9 @@ def on_failure(job: Job, connection: Any, exc_type: Any, exc_value: Any, tb: Any
     reason = f"processing failed after retries: {exc_type.__name__}: {exc_value}"[:1000]
 
     async def work() -> None:
-        engine = make_engine(pooled=False)
-        client = aioredis.Redis.from_url(redis_url())
-        try:
-            await fail_signal(
-                signal_id=signal_id, reason=reason, engine=engine, redis_client=client
-            )
-        finally:
-            await client.aclose()
-            await engine.dispose()
+        await fail_signal(
+            signal_id=signal_id, reason=reason, engine=None, redis_client=async_redis()
+        )
 
     run_async(work)
 
@@ -76,7 +63,7 @@ def requeue_stale_signals() -> int:
     """Periodic: re-submit signals left `accepted` longer than STALE_AFTER."""
 
     async def work() -> list[int]:
-        async with job_session() as session:
+        async with session_scope() as session:
             return await stale_accepted(session=session, older_than=STALE_AFTER)
 
     ids = run_async(work)

@@ -1,7 +1,8 @@
 """Async database engine and sessions (SQLModel on PostgreSQL via asyncpg).
 
-One engine per event loop: the web process keeps a pooled engine; RQ jobs run
-each coroutine on a fresh loop and so use `job_session()` with `NullPool`.
+One pooled engine per event loop: the web process and each worker process
+(whose jobs share one loop, see `jobs.runner`) reuse their connections. Short
+command-line runs use `job_session()`, a throw-away engine with `NullPool`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from trendedge.settings import get_settings
 
 _engines: dict[int, AsyncEngine] = {}
+_makers: dict[int, async_sessionmaker[AsyncSession]] = {}
 
 
 def async_database_url(url: str) -> str:
@@ -54,7 +56,12 @@ def get_engine() -> AsyncEngine:
 @asynccontextmanager
 async def session_scope(engine: AsyncEngine | None = None) -> AsyncIterator[AsyncSession]:
     """An `AsyncSession` that commits on success and rolls back on error."""
-    maker = async_sessionmaker(engine or get_engine(), class_=AsyncSession, expire_on_commit=False)
+    bound = engine or get_engine()
+    maker = _makers.get(id(bound))
+    if maker is None or maker.kw.get("bind") is not bound:
+        maker = _makers[id(bound)] = async_sessionmaker(
+            bound, class_=AsyncSession, expire_on_commit=False
+        )
     async with maker() as session:
         try:
             yield session

@@ -8,6 +8,7 @@ unreachable the signal is processed here, synchronously, and still answered.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -108,7 +109,8 @@ async def _accept(
             action=alert.action or "",
             window=timedelta(seconds=settings.webhook_dedup_window_seconds),
         )
-        await signal_intake.touch_token(session=session, token=token)
+        assert token.id is not None
+        await signal_intake.touch_token(session=session, token_id=token.id)
     signal_id = received.signal.id
     assert signal_id is not None
     if received.is_duplicate:
@@ -119,7 +121,7 @@ async def _accept(
     from jobs.signals import enqueue_processing  # jobs import services; keep the edge lazy
 
     try:
-        job = enqueue_processing(signal_id)
+        job = await asyncio.to_thread(enqueue_processing, signal_id)
     except Exception as exc:  # Redis down: do the work now, lose nothing
         log.warning(
             "enqueue_failed_processing_inline", signal_id=signal_id, error=type(exc).__name__

@@ -44,12 +44,13 @@ def web(backend_only: bool) -> None:
 @cli.command()
 @click.argument("queues", nargs=-1)
 @click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
-def worker(queues: tuple[str, ...], burst: bool) -> None:
+@click.option("--fork", is_flag=True, help="Run each job in a forked child process.")
+def worker(queues: tuple[str, ...], burst: bool, fork: bool) -> None:
     """An RQ worker on QUEUES (default: high default low notifications)."""
     from jobs.worker import run_worker
 
     require_startable(get_settings())
-    run_worker(list(queues) or None, burst=burst)
+    run_worker(list(queues) or None, burst=burst, fork=fork)
 
 
 @cli.command()

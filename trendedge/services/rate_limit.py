@@ -21,7 +21,6 @@ _limiters: dict[tuple[int, str], MovingWindowRateLimiter] = {}
 class RateDecision:
     allowed: bool
     retry_after_s: int = 0
-    remaining: int = 0
 
 
 def limits_storage_uri(redis_url: str) -> str:
@@ -50,11 +49,10 @@ async def hit(*, redis_url: str, namespace: str, key: str, per_minute: int) -> R
     limiter = _limiter(redis_url)
     try:
         if await limiter.hit(item, key):
-            stats = await limiter.get_window_stats(item, key)
-            return RateDecision(allowed=True, remaining=stats.remaining)
+            return RateDecision(allowed=True)
         stats = await limiter.get_window_stats(item, key)
     except Exception as exc:
         log.warning("rate_limit_unavailable", error=type(exc).__name__)
         return RateDecision(allowed=True)
     retry_after = max(1, math.ceil(stats.reset_time - time.time()))
-    return RateDecision(allowed=False, retry_after_s=retry_after, remaining=0)
+    return RateDecision(allowed=False, retry_after_s=retry_after)

@@ -162,6 +162,13 @@ async def receive(
     return Received(signal=signal, duplicate_of=original)
 
 
-async def touch_token(*, session: AsyncSession, token: WebhookToken) -> None:
-    token.last_used_at = utcnow()
-    session.add(token)
+async def touch_token(*, session: AsyncSession, token_id: int) -> None:
+    """Record use of the token, at most every 30 s (no hot-row update per signal)."""
+    table = WebhookToken.__table__  # type: ignore[attr-defined]
+    stale = func.now() - timedelta(seconds=30)
+    await session.execute(
+        table.update()
+        .where(table.c.id == token_id)
+        .where((table.c.last_used_at.is_(None)) | (table.c.last_used_at < stale))
+        .values(last_used_at=func.now())
+    )
