@@ -37,7 +37,7 @@ def make_engine(url: str | None = None, *, pooled: bool = True) -> AsyncEngine:
     if not raw:
         raise RuntimeError("DATABASE_URL is not set (start TrendEdge with `trendedge up`)")
     kwargs: dict = (
-        {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+        {"pool_recycle": 1800, "pool_size": 10, "max_overflow": 10}
         if pooled
         else {"poolclass": NullPool}
     )
