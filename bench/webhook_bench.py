@@ -34,9 +34,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.processes import Proc, cli, free_port, wait_http  # noqa: E402
-from trendedge.runtime import migrations  # noqa: E402
-from trendedge.runtime.embedded import start_postgres, start_redis  # noqa: E402
+from tests.support.processes import Proc, cli, free_port, wait_http
+from trendedge.runtime import migrations
+from trendedge.runtime.embedded import start_postgres, start_redis
 
 SYMBOLS = ["NQ1!", "ES1!", "MNQ1!", "MES1!", "CL1!", "GC1!", "6E1!", "ZN1!"]
 
@@ -62,21 +62,28 @@ async def setup_traders(count: int) -> list[str]:
     tokens = []
     async with session_scope() as session:
         for i in range(count):
-            user = await users.upsert_oidc_user(session=session, issuer="urn:bench",
-                                                subject=f"bench{i}", email=f"b{i}@x.test",
-                                                name=None)
+            user = await users.upsert_oidc_user(
+                session=session,
+                issuer="urn:bench",
+                subject=f"bench{i}",
+                email=f"b{i}@x.test",
+                name=None,
+            )
             assert user.id is not None
-            acct = await accounts.create_account(session=session, user_id=user.id,
-                                                 data={"name": f"Bench {i}"})
+            acct = await accounts.create_account(
+                session=session, user_id=user.id, data={"name": f"Bench {i}"}
+            )
             assert acct.id is not None
-            issued = await webhook_tokens.create_token(session=session, user_id=user.id,
-                                                       account_id=acct.id)
+            issued = await webhook_tokens.create_token(
+                session=session, user_id=user.id, account_id=acct.id
+            )
             tokens.append(issued.raw)
     return tokens
 
 
-async def send_at_rate(http: httpx.AsyncClient, base: str, tokens: list[str], *, rate: float,
-                       seconds: float, tag: str) -> tuple[list[Sent], list[int]]:
+async def send_at_rate(
+    http: httpx.AsyncClient, base: str, tokens: list[str], *, rate: float, seconds: float, tag: str
+) -> tuple[list[Sent], list[int]]:
     """Send `rate` alerts/s for `seconds`, round-robin over users; returns sent + bad codes."""
     total = int(rate * seconds)
     sent: list[Sent] = []
@@ -86,11 +93,17 @@ async def send_at_rate(http: httpx.AsyncClient, base: str, tokens: list[str], *,
     async def one(i: int) -> None:
         token = tokens[i % len(tokens)]
         side = "buy" if (i // len(tokens)) % 2 == 0 else "sell"
-        alert = {"action": side, "ticker": SYMBOLS[i % len(SYMBOLS)], "contracts": "1",
-                 "price": "100.00", "id": f"{tag}-{i}"}
+        alert = {
+            "action": side,
+            "ticker": SYMBOLS[i % len(SYMBOLS)],
+            "contracts": "1",
+            "price": "100.00",
+            "id": f"{tag}-{i}",
+        }
         t0 = time.time()
-        response = await http.post(f"{base}/api/v1/webhooks/tradingview/{token}",
-                                   content=json.dumps(alert))
+        response = await http.post(
+            f"{base}/api/v1/webhooks/tradingview/{token}", content=json.dumps(alert)
+        )
         if response.status_code == 202:
             sent.append(Sent(response.json()["signal_id"], t0))
         else:
@@ -106,19 +119,23 @@ async def send_at_rate(http: httpx.AsyncClient, base: str, tokens: list[str], *,
     return sent, bad
 
 
-async def wait_processed(ids: list[int], *, timeout: float) -> dict[int, float]:
+async def wait_processed(ids: list[int], *, within_s: float) -> dict[int, float]:
     """signal id → processed_at epoch, waiting until all are done or `timeout` passes."""
     from sqlalchemy import text
 
     from trendedge.db import session_scope
 
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within_s
     done: dict[int, float] = {}
     while time.monotonic() < deadline:
         async with session_scope() as session:
             result = await session.execute(
-                text("SELECT id, extract(epoch FROM processed_at) FROM signals "
-                     "WHERE id = ANY(:ids) AND status = 'filled'"), {"ids": ids})
+                text(
+                    "SELECT id, extract(epoch FROM processed_at) FROM signals "
+                    "WHERE id = ANY(:ids) AND status = 'filled'"
+                ),
+                {"ids": ids},
+            )
             done = {row[0]: float(row[1]) for row in result}
         if len(done) == len(ids):
             break
@@ -129,16 +146,24 @@ async def wait_processed(ids: list[int], *, timeout: float) -> dict[int, float]:
 async def latency_run(http, base, tokens, *, rate, seconds, tag) -> dict:
     sent, bad = await send_at_rate(http, base, tokens, rate=rate, seconds=seconds, tag=tag)
     end_send = time.time()
-    done = await wait_processed([s.signal_id for s in sent], timeout=60)
+    done = await wait_processed([s.signal_id for s in sent], within_s=60)
     drained_after = max(done.values(), default=end_send) - end_send
     latencies = [(done[s.signal_id] - s.sent_at) * 1000 for s in sent if s.signal_id in done]
-    return {"rate": rate, "sent": len(sent), "rejected": len(bad), "filled": len(done),
-            "p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
-            "p99": percentile(latencies, 99), "drain_s": drained_after}
+    return {
+        "rate": rate,
+        "sent": len(sent),
+        "rejected": len(bad),
+        "filled": len(done),
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "drain_s": drained_after,
+    }
 
 
-async def throughput(http: httpx.AsyncClient, url: str, *, body: bytes | None, n: int,
-                     concurrency: int) -> float:
+async def throughput(
+    http: httpx.AsyncClient, url: str, *, body: bytes | None, n: int, concurrency: int
+) -> float:
     queue = list(range(n))
     ok = 0
 
@@ -163,15 +188,27 @@ async def burst(http, base, tokens) -> dict:
     from trendedge.db import session_scope
 
     sent, bad = await send_at_rate(http, base, tokens, rate=100, seconds=10, tag="burst")
-    done = await wait_processed([s.signal_id for s in sent], timeout=120)
+    done = await wait_processed([s.signal_id for s in sent], within_s=120)
     async with session_scope() as session:
-        fills = (await session.execute(text(
-            "SELECT count(*), count(DISTINCT o.signal_id) FROM fills f JOIN orders o "
-            "ON o.id = f.order_id WHERE o.signal_id = ANY(:ids)"),
-            {"ids": [s.signal_id for s in sent]})).one()
-    return {"sent": 1000, "accepted": len(sent), "refused": len(bad), "filled": len(done),
-            "fills": fills[0], "distinct_signals_filled": fills[1],
-            "lost": 1000 - len(done), "duplicated": fills[0] - fills[1]}
+        fills = (
+            await session.execute(
+                text(
+                    "SELECT count(*), count(DISTINCT o.signal_id) FROM fills f JOIN orders o "
+                    "ON o.id = f.order_id WHERE o.signal_id = ANY(:ids)"
+                ),
+                {"ids": [s.signal_id for s in sent]},
+            )
+        ).one()
+    return {
+        "sent": 1000,
+        "accepted": len(sent),
+        "refused": len(bad),
+        "filled": len(done),
+        "fills": fills[0],
+        "distinct_signals_filled": fills[1],
+        "lost": 1000 - len(done),
+        "duplicated": fills[0] - fills[1],
+    }
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -180,14 +217,21 @@ async def main(args: argparse.Namespace) -> None:
         data.chmod(0o755)
         pg = start_postgres(data)
         rd = start_redis(data)
-        os.environ.update(DATABASE_URL=pg.url, REDIS_URL=rd.url, LOG_LEVEL="WARNING",
-                          WEBHOOK_RATE_LIMIT_PER_MINUTE="10000")
+        os.environ.update(
+            DATABASE_URL=pg.url,
+            REDIS_URL=rd.url,
+            LOG_LEVEL="WARNING",
+            WEBHOOK_RATE_LIMIT_PER_MINUTE="10000",
+        )
         migrations.upgrade(pg.url)
         port = free_port()
-        env = {**os.environ, "TRENDEDGE_PORT": str(port),
-               "TRENDEDGE_WEB_WORKERS": str(args.web_workers),
-               "REFLEX_WEB_WORKDIR": str(data / "web"),
-               "REFLEX_STATES_WORKDIR": str(data / "states")}
+        env = {
+            **os.environ,
+            "TRENDEDGE_PORT": str(port),
+            "TRENDEDGE_WEB_WORKERS": str(args.web_workers),
+            "REFLEX_WEB_WORKDIR": str(data / "web"),
+            "REFLEX_STATES_WORKDIR": str(data / "states"),
+        }
         procs: list[Proc] = []
         try:
             web = Proc(cli("web"), env, "web")
@@ -200,39 +244,54 @@ async def main(args: argparse.Namespace) -> None:
             limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
             async with httpx.AsyncClient(timeout=30, limits=limits) as http:
                 await latency_run(http, base, tokens, rate=10, seconds=2, tag="warm")
-                steady = await latency_run(http, base, tokens, rate=args.rate,
-                                           seconds=args.seconds, tag="steady")
+                steady = await latency_run(
+                    http, base, tokens, rate=args.rate, seconds=args.seconds, tag="steady"
+                )
                 print(f"steady {args.rate}/s for {args.seconds}s: {json.dumps(steady)}")
                 best = None
                 for rate in (50, 75, 100, 150, 200, 300):
-                    step = await latency_run(http, base, tokens, rate=rate, seconds=10,
-                                             tag=f"ramp{rate}")
+                    step = await latency_run(
+                        http, base, tokens, rate=rate, seconds=10, tag=f"ramp{rate}"
+                    )
                     print(f"ramp {rate}/s: {json.dumps(step)}")
                     if step["p95"] < 1000 and step["drain_s"] < 5 and step["rejected"] == 0:
                         best = step
                     else:
                         break
-                body = json.dumps({"action": "buy", "ticker": "NQ1!", "contracts": "1",
-                                   "price": "100", "id": "tp-ID"}).encode()
+                body = json.dumps(
+                    {
+                        "action": "buy",
+                        "ticker": "NQ1!",
+                        "contracts": "1",
+                        "price": "100",
+                        "id": "tp-ID",
+                    }
+                ).encode()
                 hook = f"{base}/api/v1/webhooks/tradingview/{tokens[0]}"
-                bare = await throughput(http, f"{base}/health", body=None, n=2000,
-                                        concurrency=20)
+                bare = await throughput(http, f"{base}/health", body=None, n=2000, concurrency=20)
                 webhook = await throughput(http, hook, body=body, n=2000, concurrency=20)
-                print(f"throughput: webhook {webhook:.0f} req/s, bare /health {bare:.0f} req/s, "
-                      f"ratio {webhook / bare:.2f}")
-                await wait_processed([], timeout=0)
+                print(
+                    f"throughput: webhook {webhook:.0f} req/s, bare /health {bare:.0f} req/s, "
+                    f"ratio {webhook / bare:.2f}"
+                )
                 result = await burst(http, base, tokens[:20])
                 print(f"burst: {json.dumps(result)}")
             print("\nSUMMARY")
-            print(f"  p50/p95/p99 at {args.rate}/s: {steady['p50']:.0f} / {steady['p95']:.0f} / "
-                  f"{steady['p99']:.0f} ms (target p95 < 250 ms; planning documents: 10,000 ms;"
-                  f" ratio to target {steady['p95'] / 250:.2f})")
+            print(
+                f"  p50/p95/p99 at {args.rate}/s: {steady['p50']:.0f} / {steady['p95']:.0f} / "
+                f"{steady['p99']:.0f} ms (target p95 < 250 ms; planning documents: 10,000 ms;"
+                f" ratio to target {steady['p95'] / 250:.2f})"
+            )
             if best:
                 print(f"  highest sustained rate: {best['rate']}/s (p95 {best['p95']:.0f} ms)")
-            print(f"  webhook route / bare route throughput: {webhook:.0f} / {bare:.0f} req/s "
-                  f"= {webhook / bare:.2f}")
-            print(f"  burst 1,000 in 10 s over 20 users: lost {result['lost']}, "
-                  f"duplicated {result['duplicated']}")
+            print(
+                f"  webhook route / bare route throughput: {webhook:.0f} / {bare:.0f} req/s "
+                f"= {webhook / bare:.2f}"
+            )
+            print(
+                f"  burst 1,000 in 10 s over 20 users: lost {result['lost']}, "
+                f"duplicated {result['duplicated']}"
+            )
         finally:
             for proc in procs:
                 proc.stop()

@@ -33,8 +33,13 @@ async def _accepted_signal(trader, payload: dict, key: str) -> int:
         token = await session.get(WebhookToken, trader.token_id)
         assert token is not None
         received = await signal_intake.receive(
-            session=session, token=token, payload=payload, source_ip="127.0.0.1",
-            dedup_key=key, ticker=payload.get("ticker", ""), action=payload.get("action", ""),
+            session=session,
+            token=token,
+            payload=payload,
+            source_ip="127.0.0.1",
+            dedup_key=key,
+            ticker=payload.get("ticker", ""),
+            action=payload.get("action", ""),
             window=timedelta(seconds=60),
         )
         assert received.signal.id is not None
@@ -49,8 +54,14 @@ async def test_dedup_claim_is_exclusive_under_concurrency(clean) -> None:
             token = await session.get(WebhookToken, trader.token_id)
             assert token is not None
             received = await signal_intake.receive(
-                session=session, token=token, payload=BUY_NQ, source_ip="127.0.0.1",
-                dedup_key="same", ticker="NQ1!", action="buy", window=timedelta(seconds=60),
+                session=session,
+                token=token,
+                payload=BUY_NQ,
+                source_ip="127.0.0.1",
+                dedup_key="same",
+                ticker="NQ1!",
+                action="buy",
+                window=timedelta(seconds=60),
             )
             return received.signal.status
 
@@ -89,16 +100,26 @@ async def test_database_refuses_a_second_order_for_one_signal(clean) -> None:
         await execute_signal(session=session, signal_id=signal_id)
     with pytest.raises(IntegrityError):
         async with session_scope() as session:
-            session.add(Order(user_id=trader.user_id, account_id=trader.account_id,
-                              signal_id=signal_id, symbol="NQ1!", root="NQ", side="buy",
-                              quantity=1))
+            session.add(
+                Order(
+                    user_id=trader.user_id,
+                    account_id=trader.account_id,
+                    signal_id=signal_id,
+                    symbol="NQ1!",
+                    root="NQ",
+                    side="buy",
+                    quantity=1,
+                )
+            )
             await session.flush()
 
 
 async def test_concurrent_processing_of_one_account_is_serialised(clean) -> None:
     trader = await make_trader("eve")
-    ids = [await _accepted_signal(trader, {**BUY_NQ, "contracts": "1", "id": str(i)}, str(i))
-           for i in range(6)]
+    ids = [
+        await _accepted_signal(trader, {**BUY_NQ, "contracts": "1", "id": str(i)}, str(i))
+        for i in range(6)
+    ]
 
     async def run(signal_id: int) -> None:
         async with session_scope() as session:
@@ -116,7 +137,8 @@ async def test_signal_left_accepted_is_resubmitted_and_filled(worker, clean) -> 
     signal_id = await _accepted_signal(trader, BUY_NQ, "lost")
     async with session_scope() as session:
         await session.exec(  # type: ignore[call-overload]
-            update(Signal).where(Signal.id == signal_id)
+            update(Signal)
+            .where(Signal.id == signal_id)
             .values(received_at=utcnow() - timedelta(minutes=5))
         )
     assert await asyncio.to_thread(requeue_stale_signals) == 1
@@ -131,8 +153,11 @@ async def test_final_failure_is_recorded_on_the_signal(worker, clean) -> None:
     async with session_scope() as session:
         from trendedge.models import Account
 
-        await session.exec(update(Signal).where(Signal.id == signal_id)  # type: ignore[call-overload]
-                           .values(payload={**BUY_NQ, "contracts": "not-a-number"}))
+        await session.exec(
+            update(Signal)
+            .where(Signal.id == signal_id)  # type: ignore[call-overload]
+            .values(payload={**BUY_NQ, "contracts": "not-a-number"})
+        )
         assert await session.get(Account, trader.account_id) is not None
     job: Job = enqueue(HIGH, process, signal_id, on_failure=on_failure)
     wait_job(job, worker)
