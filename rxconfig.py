@@ -6,12 +6,11 @@ from trendedge.settings import get_settings
 
 _settings = get_settings()
 
-# Ports come from the command line (`trendedge web` passes TRENDEDGE_PORT), so the
-# same config serves the one-port app and a backend-only instance.
+# Ports and the API URL come from `trendedge web` (TRENDEDGE_PORT, REFLEX_API_URL), so
+# the same config serves the one-port app, a backend-only instance and `make dev`.
 config = rx.Config(
     app_name="trendedge",
     backend_host=_settings.host,
-    api_url=_settings.base_url,
     deploy_url=_settings.base_url,
     redis_url=_settings.redis_url or None,
     telemetry_enabled=False,

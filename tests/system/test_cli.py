@@ -216,3 +216,30 @@ def test_production_starts_when_fully_configured(
     result = run_cli("worker", "--burst", env=env, timeout=30)
     assert result.returncode == 0, str(result)
     assert "Refusing" not in result.stderr
+
+
+def test_create_webhook_prints_a_working_url_once(cli_env: dict[str, str]) -> None:
+    from tests.support.trading import rows
+    from trendedge.models import WebhookToken
+
+    ok(run_cli("admin", "create-user", "wendy@example.com", env=cli_env))
+    missing = run_cli("admin", "create-webhook", "nobody@example.com", env=cli_env)
+    assert missing.returncode != 0 and "no user with e-mail" in missing.stderr
+
+    first = ok(run_cli("admin", "create-webhook", "wendy@example.com", env=cli_env)).stdout
+    url = first.strip()
+    assert re.fullmatch(r"http://localhost:\d+/api/v1/webhooks/tradingview/[A-Za-z0-9_-]{43}",
+                        url), url
+    # The user had no account: a 'Paper' account was made for the webhook.
+    second = ok(run_cli("admin", "create-webhook", "wendy@example.com", "--account", "Paper",
+                        "--label", "strategy B", env=cli_env)).stdout.strip()
+    assert second != url
+    wrong = run_cli("admin", "create-webhook", "wendy@example.com", "--account", "Nope",
+                    env=cli_env)
+    assert wrong.returncode != 0 and "no account named 'Nope'" in wrong.stderr
+
+    tokens = asyncio.run(rows(WebhookToken))
+    assert len(tokens) == 2
+    raw = url.rsplit("/", 1)[1]
+    assert all(raw not in (t.token_hash, t.token_hint * 10) for t in tokens)  # only a hash
+    assert {t.label for t in tokens} == {"", "strategy B"}

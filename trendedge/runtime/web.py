@@ -33,6 +33,7 @@ def reflex_environment(settings: Settings, base: dict[str, str] | None = None) -
         REFLEX_CHECK_LATEST_VERSION="0",
         REFLEX_TELEMETRY_ENABLED="false",
         GRANIAN_WORKERS=str(settings.web_workers),
+        REFLEX_API_URL=settings.base_url,
     )
     if settings.redis_url:
         env["REFLEX_REDIS_URL"] = settings.redis_url
