@@ -228,14 +228,26 @@ def test_create_webhook_prints_a_working_url_once(cli_env: dict[str, str]) -> No
 
     first = ok(run_cli("admin", "create-webhook", "wendy@example.com", env=cli_env)).stdout
     url = first.strip()
-    assert re.fullmatch(r"http://localhost:\d+/api/v1/webhooks/tradingview/[A-Za-z0-9_-]{43}",
-                        url), url
+    assert re.fullmatch(
+        r"http://localhost:\d+/api/v1/webhooks/tradingview/[A-Za-z0-9_-]{43}", url
+    ), url
     # The user had no account: a 'Paper' account was made for the webhook.
-    second = ok(run_cli("admin", "create-webhook", "wendy@example.com", "--account", "Paper",
-                        "--label", "strategy B", env=cli_env)).stdout.strip()
+    second = ok(
+        run_cli(
+            "admin",
+            "create-webhook",
+            "wendy@example.com",
+            "--account",
+            "Paper",
+            "--label",
+            "strategy B",
+            env=cli_env,
+        )
+    ).stdout.strip()
     assert second != url
-    wrong = run_cli("admin", "create-webhook", "wendy@example.com", "--account", "Nope",
-                    env=cli_env)
+    wrong = run_cli(
+        "admin", "create-webhook", "wendy@example.com", "--account", "Nope", env=cli_env
+    )
     assert wrong.returncode != 0 and "no account named 'Nope'" in wrong.stderr
 
     tokens = asyncio.run(rows(WebhookToken))
