@@ -75,7 +75,8 @@ async def _locked_position(
     return (await session.exec(query)).one()
 
 
-def _state_of(position: Position) -> PositionState:
+def position_state(position: Position) -> PositionState:
+    """The domain view of a stored position row."""
     return PositionState(
         quantity=position.quantity,
         avg_entry_price=position.avg_entry_price,
@@ -198,7 +199,7 @@ async def execute_signal(*, session: AsyncSession, signal_id: int) -> Execution 
     await session.flush()
 
     outcome = apply_fill(
-        _state_of(position),
+        position_state(position),
         FillEvent(
             side=Side(planned.side),
             quantity=simulated.quantity,

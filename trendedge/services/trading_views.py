@@ -10,8 +10,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from trendedge.domain.contracts import contract_specs
-from trendedge.domain.positions import PositionState, unrealized_pnl
+from trendedge.domain.positions import unrealized_pnl
 from trendedge.models import Account, Position, Signal, SignalStatus, Trade
+from trendedge.services.paper_trading import position_state
 from trendedge.services.tenancy import owned_by
 
 
@@ -38,15 +39,7 @@ def _unrealized(position: Position) -> Decimal | None:
     spec = contract_specs().get(position.root)
     if spec is None or position.last_price is None:
         return None
-    state = PositionState(
-        quantity=position.quantity,
-        avg_entry_price=position.avg_entry_price,
-        opened_at=position.opened_at,
-        open_commission=position.open_commission,
-        stop=position.stop,
-        target=position.target,
-        setup=position.setup,
-    )
+    state = position_state(position)
     return unrealized_pnl(state, position.last_price, spec)
 
 

@@ -1,0 +1,270 @@
+"""Stored OHLCV bars: bulk upsert, range loads as numpy arrays, coverage.
+
+Bars are shared market data, not tenant data (no `user_id`; see
+`trendedge.models.market_data`), so these functions take no user id. This is the
+only module that reads or writes the `bars` table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Float, cast, delete, func, select, text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from trendedge.domain.bars import BarRow, Timeframe, validate_bar
+from trendedge.models import Bar
+from trendedge.services.errors import InvalidInputError
+
+# Rows per statement: each statement sends six arrays, so the size is bounded
+# by memory only; 10,000 keeps one statement well under a second.
+BATCH_SIZE = 10_000
+MAX_INSTRUMENT_LENGTH = 32
+
+# One statement per batch: the rows travel as six typed arrays (asyncpg binary
+# encoding), are expanded by unnest() and merged on the unique key. Rows whose
+# values did not change are not rewritten (no dead tuples, not counted).
+_UPSERT = text(
+    """
+    INSERT INTO bars (instrument, timeframe, ts, open, high, low, close, volume)
+    SELECT :instrument, :timeframe, b.ts, b.open, b.high, b.low, b.close, b.volume
+    FROM unnest(
+        CAST(:ts AS timestamptz[]),
+        CAST(:open AS numeric[]),
+        CAST(:high AS numeric[]),
+        CAST(:low AS numeric[]),
+        CAST(:close AS numeric[]),
+        CAST(:volume AS numeric[])
+    ) AS b(ts, open, high, low, close, volume)
+    ON CONFLICT ON CONSTRAINT uq_bars_instrument_timeframe_ts DO UPDATE SET
+        open = EXCLUDED.open,
+        high = EXCLUDED.high,
+        low = EXCLUDED.low,
+        close = EXCLUDED.close,
+        volume = EXCLUDED.volume
+    WHERE (bars.open, bars.high, bars.low, bars.close, bars.volume)
+        IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close,
+                          EXCLUDED.volume)
+    """
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BarArrays:
+    """Bars as parallel numpy arrays, oldest first.
+
+    `ts` is `datetime64[us]` in UTC (numpy datetimes carry no zone); prices and
+    volume are float64 (the database keeps the exact decimals).
+    """
+
+    ts: np.ndarray
+    open: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    volume: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.ts.shape[0])
+
+
+@dataclass(frozen=True, slots=True)
+class BarCoverage:
+    """What is stored for one (instrument, timeframe)."""
+
+    instrument: str
+    timeframe: Timeframe
+    count: int
+    first_ts: datetime
+    last_ts: datetime
+
+
+def normalise_instrument(instrument: str) -> str:
+    """Instruments are stored stripped and upper-case (`es` and `ES` are one)."""
+    value = instrument.strip().upper() if isinstance(instrument, str) else ""
+    if not value or len(value) > MAX_INSTRUMENT_LENGTH:
+        raise InvalidInputError(
+            "The instrument is invalid",
+            details={"instrument": f"1 to {MAX_INSTRUMENT_LENGTH} characters"},
+        )
+    return value
+
+
+def _timeframe(timeframe: Timeframe | str) -> Timeframe:
+    try:
+        return Timeframe.parse(timeframe)
+    except ValueError as exc:
+        raise InvalidInputError(str(exc), details={"timeframe": str(exc)}) from exc
+
+
+def _checked_rows(rows: Iterable[BarRow]) -> list[BarRow]:
+    """Valid rows with unique times (the last of equal times wins), oldest first."""
+    by_ts: dict[datetime, BarRow] = {}
+    for index, row in enumerate(rows):
+        problems = validate_bar(row)
+        if problems:
+            first = problems[0]
+            raise InvalidInputError(
+                f"Bar {index + 1} ({row.ts.isoformat()}) is invalid: {first.message}",
+                details={first.field: first.message},
+            )
+        by_ts[row.ts] = row
+    return [by_ts[ts] for ts in sorted(by_ts)]
+
+
+async def upsert_bars(
+    *,
+    session: AsyncSession,
+    instrument: str,
+    timeframe: Timeframe | str,
+    rows: Iterable[BarRow],
+) -> int:
+    """Insert `rows`, or update the stored bar with the same time; returns how
+    many rows were inserted or changed (storing the same bars again returns 0).
+
+    Every row is validated first (`InvalidInputError`, nothing written).
+    """
+    name = normalise_instrument(instrument)
+    tf = _timeframe(timeframe)
+    checked = _checked_rows(rows)
+    written = 0
+    for start in range(0, len(checked), BATCH_SIZE):
+        batch = checked[start : start + BATCH_SIZE]
+        result: Any = await session.execute(
+            _UPSERT,
+            {
+                "instrument": name,
+                "timeframe": tf.value,
+                "ts": [row.ts for row in batch],
+                "open": [row.open for row in batch],
+                "high": [row.high for row in batch],
+                "low": [row.low for row in batch],
+                "close": [row.close for row in batch],
+                "volume": [row.volume for row in batch],
+            },
+        )
+        written += int(result.rowcount)
+    return written
+
+
+def _range(
+    query: Any, *, instrument: str, timeframe: Timeframe, start: datetime | None,
+    end: datetime | None,
+) -> Any:
+    query = query.where(Bar.instrument == instrument, Bar.timeframe == timeframe.value)
+    if start is not None:
+        query = query.where(Bar.ts >= start)  # type: ignore[operator]
+    if end is not None:
+        query = query.where(Bar.ts < end)  # type: ignore[operator]
+    return query
+
+
+def _require_aware(**values: datetime | None) -> None:
+    for key, value in values.items():
+        if value is not None and value.utcoffset() is None:
+            raise InvalidInputError(f"{key} needs a timezone", details={key: "no timezone"})
+
+
+async def load_bars(
+    *,
+    session: AsyncSession,
+    instrument: str,
+    timeframe: Timeframe | str,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int | None = None,
+) -> BarArrays:
+    """Bars with `start <= ts < end`, oldest first; with `limit`, the newest
+    `limit` of them (still oldest first). Unknown instruments give empty arrays."""
+    name = normalise_instrument(instrument)
+    tf = _timeframe(timeframe)
+    _require_aware(start=start, end=end)
+    if limit is not None and limit < 0:
+        raise InvalidInputError("limit must be >= 0", details={"limit": "must be >= 0"})
+    micros = cast(func.extract("epoch", Bar.ts) * 1_000_000, Float)
+    columns = [
+        func.round(micros).label("us"),
+        cast(Bar.open, Float),
+        cast(Bar.high, Float),
+        cast(Bar.low, Float),
+        cast(Bar.close, Float),
+        cast(Bar.volume, Float),
+    ]
+    query = _range(select(*columns), instrument=name, timeframe=tf, start=start, end=end)
+    newest_first = limit is not None
+    query = query.order_by(Bar.ts.desc() if newest_first else Bar.ts)  # type: ignore[attr-defined]
+    if limit is not None:
+        query = query.limit(limit)
+    result = await session.execute(query)
+    records = result.all()
+    if newest_first:
+        records.reverse()
+    if not records:
+        empty = np.empty(0, dtype=np.float64)
+        return BarArrays(np.empty(0, dtype="datetime64[us]"), empty, empty, empty, empty, empty)
+    table = np.array(records, dtype=np.float64)
+    return BarArrays(
+        ts=table[:, 0].astype(np.int64).view("datetime64[us]"),
+        open=np.ascontiguousarray(table[:, 1]),
+        high=np.ascontiguousarray(table[:, 2]),
+        low=np.ascontiguousarray(table[:, 3]),
+        close=np.ascontiguousarray(table[:, 4]),
+        volume=np.ascontiguousarray(table[:, 5]),
+    )
+
+
+def _to_row(bar: Bar) -> BarRow:
+    return BarRow(bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume)
+
+
+async def latest_bar(
+    *, session: AsyncSession, instrument: str, timeframe: Timeframe | str
+) -> BarRow | None:
+    """The newest stored bar, or None when there is none."""
+    name = normalise_instrument(instrument)
+    tf = _timeframe(timeframe)
+    query = (
+        select(Bar)
+        .where(Bar.instrument == name, Bar.timeframe == tf.value)
+        .order_by(Bar.ts.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    )
+    bar = (await session.execute(query)).scalars().first()
+    return None if bar is None else _to_row(bar)
+
+
+async def instruments_with_bars(
+    *, session: AsyncSession, timeframe: Timeframe | str | None = None
+) -> list[BarCoverage]:
+    """Every stored (instrument, timeframe) with its bar count and time span."""
+    query = select(
+        Bar.instrument, Bar.timeframe, func.count(), func.min(Bar.ts), func.max(Bar.ts)
+    ).group_by(Bar.instrument, Bar.timeframe)
+    if timeframe is not None:
+        query = query.where(Bar.timeframe == _timeframe(timeframe).value)
+    rows = (await session.execute(query)).all()
+    coverage = [
+        BarCoverage(instrument, Timeframe(tf), int(count), first, last)
+        for instrument, tf, count, first, last in rows
+    ]
+    order = list(Timeframe)
+    return sorted(coverage, key=lambda c: (c.instrument, order.index(c.timeframe)))
+
+
+async def delete_bars(
+    *,
+    session: AsyncSession,
+    instrument: str,
+    timeframe: Timeframe | str | None = None,
+) -> int:
+    """Delete the stored bars of `instrument` (of one timeframe, or all); returns the count."""
+    name = normalise_instrument(instrument)
+    statement = delete(Bar).where(Bar.instrument == name)  # type: ignore[arg-type]
+    if timeframe is not None:
+        statement = statement.where(Bar.timeframe == _timeframe(timeframe).value)  # type: ignore[arg-type]
+    result: Any = await session.execute(statement)
+    return int(result.rowcount)
