@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from rq.cron import CronScheduler
 
-from jobs import maintenance, signals
-from jobs.queues import HIGH, LOW
+from jobs import maintenance, scans, signals
+from jobs.queues import DEFAULT, HIGH, LOW
 from trendedge.redis_client import sync_redis
 from trendedge.settings import get_settings
 
@@ -26,6 +26,12 @@ def build_scheduler() -> CronScheduler:
     )
     scheduler.register(
         signals.requeue_stale_signals, HIGH, interval=60, name="requeue-stale-signals"
+    )
+    scheduler.register(
+        scans.schedule_scans,
+        DEFAULT,
+        interval=settings.scan_interval_seconds,
+        name="schedule-scans",
     )
     return scheduler
 

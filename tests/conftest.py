@@ -30,6 +30,7 @@ from trendedge.runtime.embedded import EmbeddedPostgres, EmbeddedRedis, start_po
 from trendedge.settings import get_settings
 
 TENANT_TABLES = ("accounts", "user_sessions", "users")
+SHARED_TABLES = ("trendline_alerts", "trendline_preferences", "trendlines", "scan_runs", "bars")
 
 
 @pytest.fixture(scope="session")
@@ -89,7 +90,8 @@ async def clean(database_url: str, redis_url: str) -> AsyncIterator[None]:
     from trendedge.db import session_scope
 
     async with session_scope() as session:
-        await session.exec(text(f"TRUNCATE {', '.join(TENANT_TABLES)} RESTART IDENTITY CASCADE"))  # type: ignore[call-overload]
+        tables = ", ".join((*TENANT_TABLES, *SHARED_TABLES))
+        await session.exec(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))  # type: ignore[call-overload]
     redis.Redis.from_url(redis_url).flushdb()
     yield
 

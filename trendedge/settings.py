@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     webhook_dedup_window_seconds: int = Field(
         60, ge=1, le=86_400, validation_alias=_alias("WEBHOOK_DEDUP_WINDOW_SECONDS")
     )
+    alpha_vantage_api_key: str = Field("", validation_alias=_alias("ALPHA_VANTAGE_API_KEY"))
+    scan_interval_seconds: int = Field(
+        300, ge=10, le=86_400, validation_alias=_alias("SCAN_INTERVAL_SECONDS")
+    )
     trusted_proxies: str = Field("", validation_alias=_alias("TRUSTED_PROXIES"))
 
     oidc_issuer: str = Field("", validation_alias=_alias("OIDC_ISSUER"))

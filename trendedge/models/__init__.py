@@ -1,9 +1,17 @@
 """SQLModel tables; importing this package registers every table on the metadata."""
 
 from trendedge.models.account import Account, AccountCreate, AccountPublic, AccountUpdate
+from trendedge.models.market_data import Bar
 from trendedge.models.session import UserSession
 from trendedge.models.signal import Signal, SignalDedup, SignalStatus
 from trendedge.models.trading import Fill, Order, Position, Trade
+from trendedge.models.trendline import (
+    ScanRun,
+    Trendline,
+    TrendlineAlert,
+    TrendlinePreference,
+    WatchlistItem,
+)
 from trendedge.models.user import User, UserPublic
 from trendedge.models.webhook import WebhookToken
 
@@ -12,15 +20,21 @@ __all__ = [
     "AccountCreate",
     "AccountPublic",
     "AccountUpdate",
+    "Bar",
     "Fill",
     "Order",
     "Position",
+    "ScanRun",
     "Signal",
     "SignalDedup",
     "SignalStatus",
     "Trade",
+    "Trendline",
+    "TrendlineAlert",
+    "TrendlinePreference",
     "User",
     "UserPublic",
     "UserSession",
+    "WatchlistItem",
     "WebhookToken",
 ]

@@ -13,7 +13,9 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Float, cast, delete, func, select, text
+from sqlalchemy import Float, cast, delete, func, text
+from sqlalchemy import select as select_columns
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from trendedge.domain.bars import BarRow, Timeframe, validate_bar
@@ -134,9 +136,9 @@ async def upsert_bars(
     written = 0
     for start in range(0, len(checked), BATCH_SIZE):
         batch = checked[start : start + BATCH_SIZE]
-        result: Any = await session.execute(
-            _UPSERT,
-            {
+        result: Any = await session.exec(
+            _UPSERT,  # type: ignore[call-overload]
+            params={
                 "instrument": name,
                 "timeframe": tf.value,
                 "ts": [row.ts for row in batch],
@@ -151,16 +153,8 @@ async def upsert_bars(
     return written
 
 
-def _range(
-    query: Any, *, instrument: str, timeframe: Timeframe, start: datetime | None,
-    end: datetime | None,
-) -> Any:
-    query = query.where(Bar.instrument == instrument, Bar.timeframe == timeframe.value)
-    if start is not None:
-        query = query.where(Bar.ts >= start)  # type: ignore[operator]
-    if end is not None:
-        query = query.where(Bar.ts < end)  # type: ignore[operator]
-    return query
+def _series(instrument: str, timeframe: Timeframe) -> Any:
+    return (col(Bar.instrument) == instrument) & (col(Bar.timeframe) == timeframe.value)
 
 
 def _require_aware(**values: datetime | None) -> None:
@@ -185,22 +179,25 @@ async def load_bars(
     _require_aware(start=start, end=end)
     if limit is not None and limit < 0:
         raise InvalidInputError("limit must be >= 0", details={"limit": "must be >= 0"})
-    micros = cast(func.extract("epoch", Bar.ts) * 1_000_000, Float)
-    columns = [
-        func.round(micros).label("us"),
-        cast(Bar.open, Float),
-        cast(Bar.high, Float),
-        cast(Bar.low, Float),
-        cast(Bar.close, Float),
-        cast(Bar.volume, Float),
-    ]
-    query = _range(select(*columns), instrument=name, timeframe=tf, start=start, end=end)
+    # Epoch microseconds fit a float64 exactly (< 2**53) until the year 2255.
+    micros = func.round(cast(func.extract("epoch", col(Bar.ts)) * 1_000_000, Float))
+    query: Any = select_columns(
+        micros,
+        cast(col(Bar.open), Float),
+        cast(col(Bar.high), Float),
+        cast(col(Bar.low), Float),
+        cast(col(Bar.close), Float),
+        cast(col(Bar.volume), Float),
+    ).where(_series(name, tf))
+    if start is not None:
+        query = query.where(col(Bar.ts) >= start)
+    if end is not None:
+        query = query.where(col(Bar.ts) < end)
     newest_first = limit is not None
-    query = query.order_by(Bar.ts.desc() if newest_first else Bar.ts)  # type: ignore[attr-defined]
+    query = query.order_by(col(Bar.ts).desc() if newest_first else col(Bar.ts))
     if limit is not None:
         query = query.limit(limit)
-    result = await session.execute(query)
-    records = result.all()
+    records = list((await session.exec(query)).all())
     if newest_first:
         records.reverse()
     if not records:
@@ -227,13 +224,8 @@ async def latest_bar(
     """The newest stored bar, or None when there is none."""
     name = normalise_instrument(instrument)
     tf = _timeframe(timeframe)
-    query = (
-        select(Bar)
-        .where(Bar.instrument == name, Bar.timeframe == tf.value)
-        .order_by(Bar.ts.desc())  # type: ignore[attr-defined]
-        .limit(1)
-    )
-    bar = (await session.execute(query)).scalars().first()
+    query = select(Bar).where(_series(name, tf)).order_by(col(Bar.ts).desc()).limit(1)
+    bar = (await session.exec(query)).first()
     return None if bar is None else _to_row(bar)
 
 
@@ -241,12 +233,16 @@ async def instruments_with_bars(
     *, session: AsyncSession, timeframe: Timeframe | str | None = None
 ) -> list[BarCoverage]:
     """Every stored (instrument, timeframe) with its bar count and time span."""
-    query = select(
-        Bar.instrument, Bar.timeframe, func.count(), func.min(Bar.ts), func.max(Bar.ts)
-    ).group_by(Bar.instrument, Bar.timeframe)
+    query: Any = select_columns(
+        col(Bar.instrument),
+        col(Bar.timeframe),
+        func.count(),
+        func.min(col(Bar.ts)),
+        func.max(col(Bar.ts)),
+    ).group_by(col(Bar.instrument), col(Bar.timeframe))
     if timeframe is not None:
-        query = query.where(Bar.timeframe == _timeframe(timeframe).value)
-    rows = (await session.execute(query)).all()
+        query = query.where(col(Bar.timeframe) == _timeframe(timeframe).value)
+    rows = (await session.exec(query)).all()
     coverage = [
         BarCoverage(instrument, Timeframe(tf), int(count), first, last)
         for instrument, tf, count, first, last in rows
@@ -263,8 +259,8 @@ async def delete_bars(
 ) -> int:
     """Delete the stored bars of `instrument` (of one timeframe, or all); returns the count."""
     name = normalise_instrument(instrument)
-    statement = delete(Bar).where(Bar.instrument == name)  # type: ignore[arg-type]
+    statement = delete(Bar).where(col(Bar.instrument) == name)
     if timeframe is not None:
-        statement = statement.where(Bar.timeframe == _timeframe(timeframe).value)  # type: ignore[arg-type]
-    result: Any = await session.execute(statement)
+        statement = statement.where(col(Bar.timeframe) == _timeframe(timeframe).value)
+    result: Any = await session.exec(statement)  # type: ignore[call-overload]
     return int(result.rowcount)

@@ -48,7 +48,7 @@ INTERVALS: dict[Timeframe, str] = {
     Timeframe.H1: "60min",
 }
 _FIELDS = (("open", "1. open"), ("high", "2. high"), ("low", "3. low"), ("close", "4. close"))
-_RATE_LIMIT_WORDS = ("rate limit", "call frequency", "requests per", "calls per", "premium")
+_RATE_LIMIT_WORDS = ("rate limit", "call frequency", "requests per", "calls per")
 
 
 def _error(message: str, *, retryable: bool = False) -> ProviderError:
@@ -73,18 +73,27 @@ def interval_for(timeframe: Timeframe | str) -> str | None:
     return interval
 
 
-def _api_message(payload: Mapping[str, Any], symbol: str, tf: Timeframe) -> None:
+def _redacted(message: str, api_key: str) -> str:
+    """Alpha Vantage quotes the key back ("We have detected your API key as ...")."""
+    return message.replace(api_key, "***") if api_key else message
+
+
+def _key_refused(lowered: str) -> bool:
+    return ("apikey" in lowered or "api key" in lowered) and "invalid" in lowered
+
+
+def _api_message(payload: Mapping[str, Any], symbol: str, tf: Timeframe, api_key: str = "") -> None:
     """Raise the ProviderError an Alpha Vantage error body stands for."""
     if "Error Message" in payload:
-        raise _error(
-            f"Alpha Vantage rejected the request for {symbol} {tf.value}: "
-            f"{payload['Error Message']}"
-        )
+        message = _redacted(str(payload["Error Message"]), api_key)
+        if _key_refused(message.lower()):
+            raise _error(f"Alpha Vantage refused the API key: {message}")
+        raise _error(f"Alpha Vantage rejected the request for {symbol} {tf.value}: {message}")
     for key in ("Note", "Information"):
         if key in payload:
-            message = str(payload[key])
+            message = _redacted(str(payload[key]), api_key)
             lowered = message.lower()
-            if "api key" in lowered and "invalid" in lowered:
+            if _key_refused(lowered):
                 raise _error(f"Alpha Vantage refused the API key: {message}")
             if key == "Note" or any(word in lowered for word in _RATE_LIMIT_WORDS):
                 raise ProviderRateLimitedError(
@@ -112,17 +121,18 @@ def _timestamp(key: str, zone: ZoneInfo, *, daily: bool) -> datetime:
 
 
 def parse_time_series(
-    payload: Any, *, symbol: str, timeframe: Timeframe | str
+    payload: Any, *, symbol: str, timeframe: Timeframe | str, api_key: str = ""
 ) -> list[BarRow]:
     """Bars from an Alpha Vantage TIME_SERIES_* JSON answer, oldest first.
 
-    Error bodies raise `ProviderError`; bars that fail validation are left out
-    and logged (one warning with the count and the first reason).
+    Error bodies raise `ProviderError` (with `api_key` masked in the message);
+    bars that fail validation are left out and logged (one warning with the
+    count and the first reason).
     """
     tf = Timeframe.parse(timeframe)
     if not isinstance(payload, Mapping):
         raise _error("Alpha Vantage sent an answer that is not a JSON object")
-    _api_message(payload, symbol, tf)
+    _api_message(payload, symbol, tf, api_key)
     series_key = next((k for k in payload if str(k).startswith("Time Series")), None)
     if series_key is None or not isinstance(payload[series_key], Mapping):
         keys = ", ".join(map(str, payload)) or "nothing"
@@ -140,7 +150,7 @@ def parse_time_series(
         except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError) as exc:
             rejected.append(f"{key}: unreadable ({type(exc).__name__})")
             continue
-        row = BarRow(ts, *prices, volume)
+        row = BarRow(ts, prices[0], prices[1], prices[2], prices[3], volume)
         problems = validate_bar(row)
         if problems:
             rejected.append(f"{key}: {problems[0].message}")
@@ -241,7 +251,7 @@ class AlphaVantageProvider:
                 f"Alpha Vantage sent a body that is not JSON for {symbol} {tf.value}",
                 retryable=True,
             ) from exc
-        rows = parse_time_series(payload, symbol=symbol, timeframe=tf)
+        rows = parse_time_series(payload, symbol=symbol, timeframe=tf, api_key=self._api_key)
         return since_filter(rows, since)
 
 

@@ -5,7 +5,7 @@ https://github.com/bashtage/arch, University of Illinois/NCSA Open Source
 License, a permissive BSD-style licence), a TrendEdge dependency:
 
 * ``arch/data/sp500/sp500.csv.gz`` - S&P 500 index (``SPX``), daily
-  2 Jan 1999 - 31 Dec 2018, 5,031 bars, from Yahoo! Finance;
+  4 Jan 1999 - 31 Dec 2018, 5,031 bars, from Yahoo! Finance;
 * ``arch/data/nasdaq/nasdaq.csv.gz`` - NASDAQ Composite index (``COMP``), daily,
   same span and source.
 
@@ -26,7 +26,7 @@ import importlib.util
 import io
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -92,7 +92,7 @@ def read_sample_csv(raw: bytes) -> list[BarRow]:
     return rows
 
 
-@lru_cache(maxsize=None)
+@cache
 def _series(instrument: str) -> tuple[BarRow, ...]:
     path = _package_dir() / _FILES[instrument]
     try:
