@@ -33,6 +33,7 @@ CLOSE_MARGIN = 0.3
 GUARD = 8
 NOISE = 0.35
 WICK = 0.25
+ALIEN_MARGIN = 0.6
 
 
 @dataclass(frozen=True)
@@ -76,19 +77,41 @@ def planted_series(seed: int, segments: int = 3, price_scale: float = 1.0) -> Pl
     if segments < 1 or not price_scale > 0:
         raise ValueError("segments must be >= 1 and price_scale > 0")
     rng = np.random.default_rng(seed)
+    while True:  # redraw (same rng, so still deterministic) until the lines are unambiguous
+        series = _draw(rng, segments)
+        if not any(_alien_line(series, kind) for kind in ("support", "resistance")):
+            break
+    return PlantedSeries(
+        open=series.open * price_scale,
+        high=series.high * price_scale,
+        low=series.low * price_scale,
+        close=series.close * price_scale,
+        lines=tuple(_scaled(line, price_scale) for line in series.lines),
+    )
+
+
+def _draw(rng: np.random.Generator, segments: int) -> PlantedSeries:
     upper_first = bool(rng.integers(2))
     t, value = 30, 100.0
     knots_t, knots_v = [0], [value + (-8.0 if upper_first else 8.0)]
     plan: list[_Segment] = []
-    for _ in range(segments):
+    for k in range(segments):
         seg, times, values, last_upper = _segment(rng, t, value, upper_first)
         plan.append(seg)
         knots_t += times
         knots_v += values
-        # The next segment starts with the other kind of touch, on the far side.
-        upper_first = not last_upper
-        t = times[-1] + int(rng.integers(30, 45))
-        value = values[-1] + (-1.0 if last_upper else 1.0) * float(rng.uniform(4.0, 10.0))
+        upper_first = not last_upper  # the zig-zag goes on: next touch is the other kind
+        if k == segments - 1:
+            t = times[-1] + int(rng.integers(30, 45))
+            break
+        # Between channels a plunge and a spike well beyond both, so no support or
+        # resistance line can span two channels without a close crossing it.
+        gap = int(rng.integers(45, 60))
+        value = values[-1] + float(rng.uniform(-6.0, 6.0))
+        low_v, high_v = min(values[-1], value) - 22.0, max(values[-1], value) + 22.0
+        knots_t += [times[-1] + gap // 3, times[-1] + 2 * gap // 3]
+        knots_v += [low_v, high_v] if last_upper else [high_v, low_v]
+        t = times[-1] + gap
     n = t
     knots_t.append(n - 1)
     knots_v.append(knots_v[-1] + (8.0 if upper_first else -8.0))
@@ -98,13 +121,27 @@ def planted_series(seed: int, segments: int = 3, price_scale: float = 1.0) -> Pl
     close += rng.normal(0.0, NOISE, n) * np.minimum(1.0, dist / 4.0)
     opn, high, low = _bars(rng, close, plan)
     lines = tuple(line for seg in plan for line in (seg.support, seg.resistance))
-    return PlantedSeries(
-        open=opn * price_scale,
-        high=high * price_scale,
-        low=low * price_scale,
-        close=close * price_scale,
-        lines=tuple(_scaled(line, price_scale) for line in lines),
-    )
+    return PlantedSeries(open=opn, high=high, low=low, close=close, lines=lines)
+
+
+def _alien_line(series: PlantedSeries, kind: Kind) -> bool:
+    """Whether some line through planted `kind` touches of two different planted lines
+    passes within ``ALIEN_MARGIN`` of a third planted touch without a close crossing it
+    by more than ``ALIEN_MARGIN`` -- a real trendline the plan does not list."""
+    own = [line for line in series.lines if line.kind == kind]
+    t = np.array([x for line in own for x in line.touches])
+    owner = np.array([i for i, line in enumerate(own) for _ in line.touches])
+    y = series.low[t] if kind == "support" else -series.high[t]
+    close = series.close if kind == "support" else -series.close
+    for i, j in zip(*np.nonzero((t[:, None] < t) & (owner[:, None] != owner)), strict=True):
+        slope = (y[j] - y[i]) / (t[j] - t[i])
+        middle = (t > t[i]) & (t < t[j]) & (np.abs(y - (y[i] + slope * (t - t[i]))) <= ALIEN_MARGIN)
+        if not middle.any():
+            continue
+        bars = np.arange(t[i], t[j] + 1)
+        if np.all(close[bars] >= y[i] + slope * (bars - t[i]) - ALIEN_MARGIN):
+            return True
+    return False
 
 
 def _segment(

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Float, cast, delete, func, text
 from sqlalchemy import select as select_columns
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -53,6 +54,9 @@ _UPSERT = text(
                           EXCLUDED.volume)
     """
 )
+
+
+_COLUMNS = ("ts", "open", "high", "low", "close", "volume")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,38 +183,31 @@ async def load_bars(
     _require_aware(start=start, end=end)
     if limit is not None and limit < 0:
         raise InvalidInputError("limit must be >= 0", details={"limit": "must be >= 0"})
-    # Epoch microseconds fit a float64 exactly (< 2**53) until the year 2255.
-    micros = func.round(cast(func.extract("epoch", col(Bar.ts)) * 1_000_000, Float))
-    query: Any = select_columns(
-        micros,
-        cast(col(Bar.open), Float),
-        cast(col(Bar.high), Float),
-        cast(col(Bar.low), Float),
-        cast(col(Bar.close), Float),
-        cast(col(Bar.volume), Float),
+    # One row of six float8 arrays: asyncpg decodes them in C, so 5,000 bars load in a
+    # few milliseconds instead of building 5,000 Python rows. Epoch microseconds fit a
+    # float64 exactly (< 2**53) until the year 2255.
+    window: Any = select_columns(
+        col(Bar.ts).label("ts"),
+        func.round(cast(func.extract("epoch", col(Bar.ts)) * 1_000_000, Float)).label("us"),
+        *(cast(col(getattr(Bar, name)), Float).label(name) for name in _COLUMNS[1:]),
     ).where(_series(name, tf))
     if start is not None:
-        query = query.where(col(Bar.ts) >= start)
+        window = window.where(col(Bar.ts) >= start)
     if end is not None:
-        query = query.where(col(Bar.ts) < end)
-    newest_first = limit is not None
-    query = query.order_by(col(Bar.ts).desc() if newest_first else col(Bar.ts))
+        window = window.where(col(Bar.ts) < end)
     if limit is not None:
-        query = query.limit(limit)
-    records = list((await session.exec(query)).all())
-    if newest_first:
-        records.reverse()
-    if not records:
+        window = window.order_by(col(Bar.ts).desc()).limit(limit)
+    sub = window.subquery()
+    query: Any = select_columns(
+        *(func.array_agg(aggregate_order_by(sub.c[c], sub.c.ts)) for c in ("us", *_COLUMNS[1:]))
+    )
+    arrays = (await session.exec(query)).one()
+    if arrays[0] is None:
         empty = np.empty(0, dtype=np.float64)
         return BarArrays(np.empty(0, dtype="datetime64[us]"), empty, empty, empty, empty, empty)
-    table = np.array(records, dtype=np.float64)
+    us, o, h, low, c, v = (np.asarray(a, dtype=np.float64) for a in arrays)
     return BarArrays(
-        ts=table[:, 0].astype(np.int64).view("datetime64[us]"),
-        open=np.ascontiguousarray(table[:, 1]),
-        high=np.ascontiguousarray(table[:, 2]),
-        low=np.ascontiguousarray(table[:, 3]),
-        close=np.ascontiguousarray(table[:, 4]),
-        volume=np.ascontiguousarray(table[:, 5]),
+        ts=us.astype(np.int64).view("datetime64[us]"), open=o, high=h, low=low, close=c, volume=v
     )
 
 
