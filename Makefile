@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run dev test lint fmt chromium clean
+.PHONY: install run dev test lint fmt chromium clean bench-deps bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "TrendEdge needs Python 3.11 or newer")'
@@ -44,6 +44,14 @@ lint: install
 fmt: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+bench-deps: install
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+
+bench: bench-deps
+	$(PY) bench/webhook_bench.py
+	$(PY) bench/scan_bench.py
+	$(PY) bench/trendline_bench.py
 
 clean:
 	rm -rf .web .states .pytest_cache .mypy_cache .ruff_cache

@@ -17,14 +17,18 @@ Vocabulary (all distances in price units; ``tol[t] = touch_tolerance * ATR[t]``)
 
 Algorithm (per side; resistance is support on negated prices):
 
-1. Pivots ``p`` (about n / (2 * pivot_window) of them on a random walk).
-2. For each anchor ``a`` one vectorised pass over the bars after it computes the steepest
-   slope any line from ``a`` may have without a violation up to bar ``j``:
-   ``runmin[j] = min_{a < j' <= j} (close[j'] + tol[j'] - low[a]) / (j' - a)``.
-   A pair ``(a, b)`` is violation-free iff ``slope(a, b) <= runmin[b]`` -- an O(1) test per
-   pair after an O(n) prefix minimum per anchor, so O(p * n + p^2) in all, not O(n^3).
-3. For the violation-free pairs with ``b - a >= min_span`` (few per anchor on real data),
-   touches are counted against the pivots between them with one numpy broadcast.
+1. Pivots, ``p`` of them (about n / 16 on daily stock data with ``pivot_window=5``).
+2. Steepest allowed slope. For an anchor ``a``, ``runmin[j] = min over a < j' <= j of
+   (close[j'] + tol[j'] - low[a]) / (j' - a)`` is the steepest slope a line from ``a`` may
+   have without a violation up to bar ``j``, so pair ``(a, b)`` is violation-free iff
+   ``slope(a, b) <= runmin[b]``: O(1) per pair after one prefix minimum per anchor.
+   The minimum runs over one sampled bar per 16 (the one with the lowest
+   ``close + tol``), computed for blocks of 32 anchors as one 2-D numpy array, so this
+   step costs O(p * n / 16) element operations and O(p / 32) Python steps.
+3. Touches of every passing pair with ``b - a >= min_span``: pivot ``m`` touches a line
+   of slope ``s`` from ``a`` iff ``s`` lies in an interval ``[lo_m, hi_m]``; only pivots
+   whose ``lo_m`` is below ``runmin[m]`` can touch any passing line, and those are
+   counted per pair in one flattened numpy pass. O(p^2) in all, no O(n^3) step.
 4. Candidates with ``>= min_touches`` touches are scored (higher is better)::
 
        score = weight_touches * touches
@@ -32,12 +36,14 @@ Algorithm (per side; resistance is support on negated prices):
              + weight_recency * i2 / (n - 1)
              - weight_slope * |slope| / ATR[i2]        (ATRs per bar; 0 if ATR is 0)
 
-5. Greedy selection by score: a candidate is a near-duplicate of a kept line when both
-   anchors of one lie within tolerance of the other line; duplicates are dropped (the
-   better line stays). Each kept line is re-checked with its final ``price_at`` so the
-   touch and violation contracts hold exactly. At most ``max_lines_per_side`` per side.
+5. Greedy selection by score. Each line about to be kept is re-checked exactly over all
+   its bars and pivots with its final ``price_at`` (step 2 only sampled the bars), so
+   the touch and violation contracts hold exactly; a failing candidate is skipped.
+   Candidates that nearly coincide with a kept line are then dropped: both anchors of
+   one within tolerance of the other line, or the candidate passing within tolerance of
+   two of the kept line's touches. At most ``max_lines_per_side`` lines per side.
 
-The result is sorted by score, best first. On 5,000 bars this takes tens of milliseconds.
+The result is sorted by score, best first. 5,000 daily bars take about 15-20 ms.
 """
 
 from __future__ import annotations
@@ -197,8 +203,10 @@ class _Candidates:
 
 _BLOCK = 1 << 20
 """Elements per temporary 2-D array (8 MB of float64); bounds memory use."""
-_CHUNK = 8
-"""Bars per violation sample (see `_sample_bars`)."""
+_CHUNK = 16
+"""Bars per violation sample (see `_sample_bars`); 8 is ~25% slower, no better."""
+_ANCHORS = 32
+"""Anchors per block: small blocks waste little on pairs that run backwards."""
 
 
 def _candidates(
@@ -215,7 +223,7 @@ def _candidates(
     k = 0
     while k < p - 1:
         width = len(bars) - int(np.searchsorted(bars, piv[k], side="right"))
-        size = max(1, min(p - 1 - k, _BLOCK // max(width, 1)))
+        size = max(1, min(p - 1 - k, _ANCHORS, _BLOCK // max(width, 1)))
         found.append(_block_candidates(k, size, y[piv], tol[piv], piv, bars, ceiling, params))
         k += size
     if not found:
