@@ -9,6 +9,7 @@ import reflex as rx
 NAV_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("Dashboard", "/", "layout-dashboard"),
     ("Trades", "/trades", "chart-candlestick"),
+    ("Trendlines", "/trendlines", "chart-line"),
     ("Signals", "/signals", "radio-tower"),
     ("Webhooks", "/webhooks", "webhook"),
     ("Accounts", "/accounts", "wallet"),

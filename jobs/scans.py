@@ -40,6 +40,12 @@ def scan(scan_id: int) -> dict[str, Any]:
     """Run scan `scan_id`; alerts go live and to the notifications queue."""
 
     async def work() -> dict[str, Any]:
+        async with session_scope() as session:
+            running = await scans.mark_running(session=session, scan_id=scan_id)
+        if running is not None:
+            await _tell_watchers(
+                running.instrument, running.timeframe, {"scan_id": scan_id, "status": "running"}
+            )
         try:
             async with session_scope() as session:
                 outcome = await scans.run_scan(session=session, scan_id=scan_id)

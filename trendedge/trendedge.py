@@ -14,6 +14,7 @@ from trendedge.pages.dashboard import dashboard_page
 from trendedge.pages.signals import signals_page
 from trendedge.pages.signin import signin_page
 from trendedge.pages.trading import trading_page
+from trendedge.pages.trendlines import trendlines_page
 from trendedge.pages.webhooks import webhooks_page
 from trendedge.settings import get_settings, require_startable
 from trendedge.state.accounts import AccountEditState, AccountsState
@@ -22,6 +23,7 @@ from trendedge.state.live import LiveState
 from trendedge.state.signals import SignalsState
 from trendedge.state.signin import SignInState
 from trendedge.state.trading import TradingState
+from trendedge.state.trendlines import TrendlinesState
 from trendedge.state.webhooks import WebhooksState
 
 _settings = get_settings()
@@ -69,6 +71,12 @@ app.add_page(
     route="/signals",
     title="Signals · TrendEdge",
     on_load=[AuthState.require_user, SignalsState.load, LiveState.listen],
+)
+app.add_page(
+    trendlines_page,
+    route="/trendlines",
+    title="Trendlines · TrendEdge",
+    on_load=[AuthState.require_user, TrendlinesState.load, LiveState.listen],
 )
 app.add_page(
     webhooks_page,

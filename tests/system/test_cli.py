@@ -255,3 +255,12 @@ def test_create_webhook_prints_a_working_url_once(cli_env: dict[str, str]) -> No
     raw = url.rsplit("/", 1)[1]
     assert all(raw not in (t.token_hash, t.token_hint * 10) for t in tokens)  # only a hash
     assert {t.label for t in tokens} == {"", "strategy B"}
+
+
+def test_load_sample_bars_is_idempotent(cli_env: dict[str, str]) -> None:
+    first = ok(run_cli("admin", "load-sample-bars", env=cli_env)).stdout
+    lines = dict(line.split(":", 1) for line in first.strip().splitlines())
+    assert set(lines) == {"SPX 1D", "COMP 1D"}
+    assert all(re.fullmatch(r" (\d+) bars \(\1 new or changed\)", v) for v in lines.values())
+    again = ok(run_cli("admin", "load-sample-bars", env=cli_env)).stdout
+    assert all(v.endswith("(0 new or changed)") for v in again.strip().splitlines())

@@ -113,3 +113,19 @@ def create_webhook(email: str, account_name: str | None, label: str) -> None:
             return issued.url(get_settings().base_url)
 
     click.echo(asyncio.run(work()))
+
+
+@admin.command("load-sample-bars")
+def load_sample_bars() -> None:
+    """Store the bundled real sample bars (S&P 500 and NASDAQ Composite, daily)."""
+    from trendedge.services.sample_loader import load_sample_bars as load
+
+    async def work() -> None:
+        async with job_session() as session:
+            for series in await load(session=session):
+                click.echo(
+                    f"{series.instrument} {series.timeframe}: {series.bars} bars "
+                    f"({series.written} new or changed)"
+                )
+
+    asyncio.run(work())

@@ -92,7 +92,9 @@ async def import_bars_csv(
     errors, warnings = parsed.errors, parsed.warnings
     written = 0
     if not errors and parsed.rows:
-        written = await upsert_bars(session=session, instrument=name, timeframe=tf, rows=parsed.rows)
+        written = await upsert_bars(
+            session=session, instrument=name, timeframe=tf, rows=parsed.rows
+        )
     return CsvImport(
         name, tf.value, parsed.detected_format, len(parsed.rows), written, errors, warnings
     )

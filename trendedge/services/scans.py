@@ -232,6 +232,17 @@ async def _evaluate_latest(
     return fired
 
 
+async def mark_running(*, session: AsyncSession, scan_id: int) -> ScanRun | None:
+    """Commit `running` before the work starts, so pages can show progress."""
+    scan = await session.get(ScanRun, scan_id, with_for_update=True)
+    if scan is None:
+        return None
+    scan.status, scan.started_at = "running", utcnow()
+    session.add(scan)
+    await session.flush()
+    return scan
+
+
 async def run_scan(
     *, session: AsyncSession, scan_id: int, params: DetectorParams = DetectorParams()
 ) -> ScanOutcome:

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import tuple_
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -57,12 +59,18 @@ class LineView:
 
 @dataclass(frozen=True, slots=True)
 class ChartData:
-    """The newest bars of a watched pair (oldest first) and the pair's lines."""
+    """Bars of a watched pair (oldest first) and the pair's lines.
+
+    `bars` reach back to the earliest anchor of the lines (at most `MAX_BARS`)
+    so every line can be drawn from its first anchor; `visible_bars` is how many
+    of the newest bars to show at first.
+    """
 
     instrument: str
     timeframe: str
     bars: BarArrays
     lines: list[LineView]
+    visible_bars: int
 
 
 async def watched_item(
@@ -132,20 +140,16 @@ async def chart_data(
     timeframe: str,
     bars_limit: int = DEFAULT_BARS,
 ) -> ChartData:
-    """The newest `bars_limit` bars and the pair's lines (active first, best score
-    first, at most `MAX_LINES`) with this user's preferences.
+    """The newest `bars_limit` bars (more when a line's anchor is older, up to
+    `MAX_BARS`) and the pair's lines (active first, best score first, at most
+    `MAX_LINES`) with this user's preferences.
 
     `NotFoundError` unless the user watches (instrument, timeframe).
     """
     item = await watched_item(
         session=session, user_id=user_id, instrument=instrument, timeframe=timeframe
     )
-    bars = await load_bars(
-        session=session,
-        instrument=item.instrument,
-        timeframe=item.timeframe,
-        limit=max(1, min(bars_limit, MAX_BARS)),
-    )
+    visible = max(1, min(bars_limit, MAX_BARS))
     query = (
         select(Trendline)
         .where(Trendline.instrument == item.instrument, Trendline.timeframe == item.timeframe)
@@ -159,7 +163,23 @@ async def chart_data(
     lines = list((await session.exec(query)).all())
     prefs = await _preferences(session, user_id, [line.id for line in lines if line.id])
     views = [_view(line, prefs.get(line.id or 0)) for line in lines]
-    return ChartData(item.instrument, item.timeframe, bars, views)
+    bars = await load_bars(
+        session=session, instrument=item.instrument, timeframe=item.timeframe, limit=visible
+    )
+    shown = [v.anchor1_ts for v in views if not v.hidden]
+    if len(bars) and shown and np.datetime64(_naive(min(shown)), "us") < bars.ts[0]:
+        bars = await load_bars(
+            session=session,
+            instrument=item.instrument,
+            timeframe=item.timeframe,
+            start=min(shown),
+            limit=MAX_BARS,
+        )
+    return ChartData(item.instrument, item.timeframe, bars, views, min(visible, len(bars)))
+
+
+def _naive(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 async def set_preference(
@@ -208,18 +228,18 @@ async def recent_alerts(
     return list((await session.exec(query)).all())
 
 
-async def latest_scans(
-    *, session: AsyncSession, user_id: int
-) -> dict[tuple[str, str], ScanRun]:
+async def latest_scans(*, session: AsyncSession, user_id: int) -> dict[tuple[str, str], ScanRun]:
     """The newest scan of each pair on the user's watchlist, by (instrument, timeframe);
     pairs never scanned are absent."""
-    pairs = [(i.instrument, i.timeframe) for i in await list_items(session=session, user_id=user_id)]
+    pairs = [
+        (i.instrument, i.timeframe) for i in await list_items(session=session, user_id=user_id)
+    ]
     if not pairs:
         return {}
     query = (
         select(ScanRun)
         .where(tuple_(col(ScanRun.instrument), col(ScanRun.timeframe)).in_(pairs))
-        .distinct(col(ScanRun.instrument), col(ScanRun.timeframe))
+        .ext(distinct_on(col(ScanRun.instrument), col(ScanRun.timeframe)))
         .order_by(
             col(ScanRun.instrument),
             col(ScanRun.timeframe),

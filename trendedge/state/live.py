@@ -1,8 +1,10 @@
 """Live updates: a per-tab background listener on the signed-in user's event channel.
 
-`listen` is started by the on_load of the trading pages. It subscribes to the
-user's own Redis channel only, refreshes TradingState and SignalsState on every
-event, and toasts what happened. One listener per tab: a newer `listen` takes
+`listen` is started by the on_load of the trading and trendlines pages. It
+subscribes to the user's own Redis channel only, refreshes TrendlinesState on
+"scan" and "trendline_alert" events (when that page was loaded in the tab) and
+TradingState and SignalsState on every other event, and toasts what happened
+(not successful scans: the page shows those). One listener per tab: a newer `listen` takes
 over (the older one sees it is no longer the owner and stops), and a listener
 stops by itself once the tab's websocket is gone.
 """
@@ -25,8 +27,14 @@ from trendedge.services.signal_processing import FILL_EVENT
 from trendedge.state.auth import AuthState
 from trendedge.state.signals import SignalsState
 from trendedge.state.trading import TradingState, fmt_price, fmt_qty
+from trendedge.state.trendlines import TrendlinesState, fmt_like
 
 log = get_logger("trendedge.live")
+
+# Event types published by jobs.scans (not imported: jobs import services).
+SCAN_EVENT = "scan"
+ALERT_EVENT = "trendline_alert"
+TRENDLINE_EVENTS = frozenset({SCAN_EVENT, ALERT_EVENT})
 
 WAIT_S = 1.0
 HEARTBEAT_S = 5.0
@@ -39,10 +47,32 @@ def _decimal_text(value: Any, fmt: Any) -> str:
         return str(value)
 
 
+def _line_price_text(data: dict[str, Any]) -> str:
+    """An alert's line price with as many decimals as its close price."""
+    try:
+        return fmt_like(Decimal(str(data["line_price"])), Decimal(str(data.get("price", "0.01"))))
+    except (KeyError, InvalidOperation, ValueError):
+        return str(data.get("line_price", ""))
+
+
 def event_message(event: dict[str, Any]) -> tuple[str, str]:
-    """(level, text) of the toast for an event: "success"/"info"/"error"."""
+    """(level, text) of the toast for an event: "success"/"info"/"error", or ""
+    for an event that is only shown on its page (no toast)."""
     data = event.get("data") or {}
     status = str(data.get("status", ""))
+    if event.get("type") == ALERT_EVENT:
+        price = _decimal_text(data.get("price", ""), fmt_price)
+        line = _line_price_text(data)
+        what = "broke" if data.get("event") == "break" else "touched"
+        pair = f"{data.get('instrument', '')} {data.get('timeframe', '')}"
+        level = "error" if data.get("event") == "break" else "info"
+        return level, f"{pair}: price {what} a trendline at {line} (close {price})"
+    if event.get("type") == SCAN_EVENT:
+        if status == "failed":
+            return "error", f"Scan failed: {data.get('error', '')}"
+        if status == "queued":
+            return "", "Scan failed; it will be retried"
+        return "", f"Scan {status}: {data.get('lines', 0)} lines, {data.get('alerts', 0)} alerts"
     if event.get("type") == FILL_EVENT and "price" in data:
         side = str(data.get("side", "")).upper()
         qty = _decimal_text(data.get("quantity", ""), fmt_qty)
@@ -53,8 +83,11 @@ def event_message(event: dict[str, Any]) -> tuple[str, str]:
     return ("error" if status in {"rejected", "failed"} else "info"), text
 
 
-def toast_for(event: dict[str, Any]) -> EventSpec:
+def toast_for(event: dict[str, Any]) -> EventSpec | None:
+    """The toast for an event, or None when it gets none."""
     level, text = event_message(event)
+    if not level:
+        return None
     if level == "success":
         return rx.toast.success(text)
     if level == "error":
@@ -90,8 +123,13 @@ class LiveState(rx.State):
         auth = await self.get_state(AuthState)
         return await auth.signed_in_user_id() == user_id
 
-    async def _refresh_pages(self, user_id: int) -> None:
-        """Reload the data of the trading pages (caller holds the state lock)."""
+    async def _refresh_pages(self, user_id: int, event_type: str) -> None:
+        """Reload the data of the pages the event is about (caller holds the state lock)."""
+        if event_type in TRENDLINE_EVENTS:
+            trendlines = await self.get_state(TrendlinesState)
+            if trendlines.loaded:
+                await trendlines._refresh(user_id)
+            return
         trading = await self.get_state(TradingState)
         await trading._reload(user_id)
         signals = await self.get_state(SignalsState)
@@ -123,10 +161,12 @@ class LiveState(rx.State):
                         if not await self._still_signed_in(user_id):
                             self._owner, self.live = "", False
                             return
-                        await self._refresh_pages(user_id)
+                        await self._refresh_pages(user_id, str(event.get("type", "")))
                         level_text = event_message(event)[1]
                         self.last_event, self.events_seen = level_text, self.events_seen + 1
-                    yield toast_for(event)
+                    toast = toast_for(event)
+                    if toast is not None:
+                        yield toast
         except Exception as exc:  # Redis gone: the page still works, just not live
             log.warning("live_listener_stopped", user_id=user_id, error=type(exc).__name__)
         async with self:

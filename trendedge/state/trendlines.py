@@ -1,0 +1,566 @@
+"""`/trendlines`: the user's watchlist, scans, the chart of the selected pair with
+its lines, line preferences, alerts, and getting bars in (sample or CSV).
+
+Thin: every read and write goes through `services.trendline_views`,
+`services.watchlists`, `services.sample_loader` and `jobs.scans`. LiveState
+calls `_refresh` on "scan" and "trendline_alert" events; while a scan of the
+selected pair is in flight `poll_scan` re-reads its status every 2 s as a
+fallback for a missed event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import plotly.graph_objects as go
+import reflex as rx
+
+from components.charts import candlestick_figure, empty_figure
+from trendedge.db import session_scope
+from trendedge.domain.bars import BarIssue, Timeframe
+from trendedge.models.trendline import ScanRun, TrendlineAlert, WatchlistItem
+from trendedge.services import bars as bar_service
+from trendedge.services import sample_loader, trendline_views, watchlists
+from trendedge.services.errors import NotFoundError, ServiceError
+from trendedge.services.trendline_views import LineView
+from trendedge.state.auth import AuthState, require_user_id
+from trendedge.state.trading import fmt_price
+
+TIMEFRAMES: list[str] = [tf.value for tf in Timeframe]
+IN_FLIGHT = ("queued", "running")
+POLL_S = 2.0
+MAX_POLLS = 300  # 10 minutes
+NO_FIELD_ERRORS = {"instrument": "", "timeframe": ""}
+UPLOAD_ID = "bars-upload"
+
+
+def fmt_when(value: datetime | None) -> str:
+    return "—" if value is None else f"{value:%Y-%m-%d %H:%M} UTC"
+
+
+def pair_key(instrument: str, timeframe: str) -> str:
+    return f"{instrument} {timeframe}"
+
+
+@dataclasses.dataclass
+class WatchRow:
+    id: int
+    key: str
+    instrument: str
+    timeframe: str
+    alerts_enabled: bool
+    scan_status: str
+    scan_text: str
+    scan_error: str
+
+
+@dataclasses.dataclass
+class LineRow:
+    id: int
+    kind: str
+    anchor1: str
+    anchor1_price: str
+    anchor2: str
+    anchor2_price: str
+    touches: int
+    score: str
+    status: str
+    hidden: bool
+    favourite: bool
+
+
+@dataclasses.dataclass
+class AlertRow:
+    id: int
+    when: str
+    bar: str
+    pair: str
+    event: str
+    price: str
+    line_price: str
+
+
+@dataclasses.dataclass
+class CoverageRow:
+    key: str
+    instrument: str
+    timeframe: str
+    count: str
+    span: str
+    watched: bool
+
+
+@dataclasses.dataclass
+class IssueRow:
+    line: int
+    field: str
+    message: str
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def scan_text(scan: ScanRun | None) -> str:
+    """One line about a scan (its status is shown beside it): since when it waits
+    or runs, or when it finished and what it found."""
+    if scan is None:
+        return ""
+    if scan.status == "queued":
+        retry = f" (will retry: {scan.error})" if scan.error else ""
+        return f"since {fmt_when(scan.queued_at)}{retry}"
+    if scan.status == "running":
+        return f"since {fmt_when(scan.started_at)}"
+    if scan.status == "failed":
+        return f"at {fmt_when(scan.finished_at)}"
+    return (
+        f"at {fmt_when(scan.finished_at)} · {plural(scan.bars, 'bar')} · "
+        f"{plural(scan.lines_found, 'line')} · {plural(scan.alerts_fired, 'alert')}"
+    )
+
+
+def fmt_like(value: Decimal, like: Decimal) -> str:
+    """`value` with as many decimals as `like` (at least 2): a line's price next to a close."""
+    exponent = like.normalize().as_tuple().exponent
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
+    return f"{value:,.{places}f}"
+
+
+def watch_row(item: WatchlistItem, scan: ScanRun | None) -> WatchRow:
+    assert item.id is not None
+    return WatchRow(
+        id=item.id,
+        key=pair_key(item.instrument, item.timeframe),
+        instrument=item.instrument,
+        timeframe=item.timeframe,
+        alerts_enabled=item.alerts_enabled,
+        scan_status="" if scan is None else scan.status,
+        scan_text=scan_text(scan),
+        scan_error=scan.error if scan is not None and scan.status == "failed" else "",
+    )
+
+
+def fmt_anchor(when: datetime, *, intraday: bool) -> str:
+    """A line anchor's bar time: with the time of day only for intraday bars."""
+    return f"{when:%Y-%m-%d %H:%M}" if intraday else f"{when:%Y-%m-%d}"
+
+
+def line_row(line: LineView, *, intraday: bool = True) -> LineRow:
+    return LineRow(
+        id=line.id,
+        kind=line.kind,
+        anchor1=fmt_anchor(line.anchor1_ts, intraday=intraday),
+        anchor1_price=f"{line.anchor1_price:,.2f}",
+        anchor2=fmt_anchor(line.anchor2_ts, intraday=intraday),
+        anchor2_price=f"{line.anchor2_price:,.2f}",
+        touches=len(line.touches),
+        score=f"{line.score:.2f}",
+        status=line.status,
+        hidden=line.hidden,
+        favourite=line.favourite,
+    )
+
+
+def alert_row(alert: TrendlineAlert) -> AlertRow:
+    assert alert.id is not None
+    return AlertRow(
+        id=alert.id,
+        when=fmt_when(alert.created_at),
+        bar=fmt_when(alert.bar_ts),
+        pair=pair_key(alert.instrument, alert.timeframe),
+        event=alert.event,
+        price=fmt_price(Decimal(alert.price)),
+        line_price=fmt_like(Decimal(alert.line_price), Decimal(alert.price)),
+    )
+
+
+def issue_row(issue: BarIssue) -> IssueRow:
+    return IssueRow(line=issue.line, field=issue.field, message=issue.message)
+
+
+class TrendlinesState(rx.State):
+    """Everything on /trendlines for the signed-in user."""
+
+    loaded: bool = False
+    items: list[WatchRow] = []
+    selected: str = ""
+    new_instrument: str = ""
+    new_timeframe: str = "1h"
+    field_errors: dict[str, str] = NO_FIELD_ERRORS
+
+    figure: go.Figure = empty_figure("Select a pair on your watchlist")
+    chart_note: str = ""
+    lines: list[LineRow] = []
+    alerts: list[AlertRow] = []
+
+    scan_status: str = ""
+    scan_detail: str = ""
+    scan_error: str = ""
+
+    coverage: list[CoverageRow] = []
+    sample_busy: bool = False
+    csv_instrument: str = ""
+    csv_timeframe: str = "1h"
+    csv_busy: bool = False
+    csv_errors: list[IssueRow] = []
+    csv_warnings: list[IssueRow] = []
+    csv_summary: str = ""
+    csv_field_errors: dict[str, str] = {"instrument": "", "timeframe": "", "file": ""}
+
+    _poller: str = ""
+
+    @rx.var
+    def scanning(self) -> bool:
+        return self.scan_status in IN_FLIGHT
+
+    @rx.var
+    def selected_row(self) -> WatchRow | None:
+        return next((row for row in self.items if row.key == self.selected), None)
+
+    @rx.var
+    def can_scan(self) -> bool:
+        """The selected pair is watched and no scan of it is in flight."""
+        return not self.scanning and any(row.key == self.selected for row in self.items)
+
+    # ------------------------------------------------------------- loading
+
+    def _selected_pair(self) -> tuple[str, str] | None:
+        instrument, _, timeframe = self.selected.partition(" ")
+        return (instrument, timeframe) if instrument and timeframe else None
+
+    async def _reload_watchlist(self, user_id: int) -> None:
+        async with session_scope() as session:
+            items = await watchlists.list_items(session=session, user_id=user_id)
+            scans = await trendline_views.latest_scans(session=session, user_id=user_id)
+            alerts = await trendline_views.recent_alerts(session=session, user_id=user_id)
+        self.items = [watch_row(i, scans.get((i.instrument, i.timeframe))) for i in items]
+        self.alerts = [alert_row(a) for a in alerts]
+        if self.selected == "" and self.items:
+            self.selected = self.items[0].key
+        row = next((r for r in self.items if r.key == self.selected), None)
+        self.scan_status = row.scan_status if row else ""
+        self.scan_detail = row.scan_text if row else ""
+        self.scan_error = row.scan_error if row else ""
+
+    async def _reload_chart(self, user_id: int) -> None:
+        pair = self._selected_pair()
+        if pair is None:
+            self.figure = empty_figure("Add a pair to your watchlist to see its trendlines")
+            self.lines, self.chart_note = [], ""
+            return
+        try:
+            async with session_scope() as session:
+                data = await trendline_views.chart_data(
+                    session=session, user_id=user_id, instrument=pair[0], timeframe=pair[1]
+                )
+        except NotFoundError:
+            note = f"{self.selected} is not on your watchlist: add it to see its trendlines"
+            self.figure, self.lines, self.chart_note = empty_figure(note), [], note
+            return
+        self.chart_note = ""
+        self.figure = candlestick_figure(
+            data.bars,
+            data.lines,
+            revision=pair_key(data.instrument, data.timeframe),
+            visible_bars=data.visible_bars,
+            empty_message=f"No {self.selected} bars stored: load the sample or upload a CSV",
+        )
+        intraday = Timeframe.parse(data.timeframe).intraday
+        self.lines = [line_row(line, intraday=intraday) for line in data.lines]
+
+    async def _reload_coverage(self) -> None:
+        async with session_scope() as session:
+            found = await bar_service.instruments_with_bars(session=session)
+        watched = {row.key for row in self.items}
+        self.coverage = [
+            CoverageRow(
+                key=pair_key(c.instrument, c.timeframe.value),
+                instrument=c.instrument,
+                timeframe=c.timeframe.value,
+                count=f"{c.count:,}",
+                span=f"{c.first_ts:%Y-%m-%d} → {c.last_ts:%Y-%m-%d}",
+                watched=pair_key(c.instrument, c.timeframe.value) in watched,
+            )
+            for c in found
+        ]
+
+    async def _refresh(self, user_id: int) -> None:
+        """Re-read the watchlist, scans, alerts and chart (LiveState calls this)."""
+        await self._reload_watchlist(user_id)
+        await self._reload_chart(user_id)
+        await self._reload_coverage()
+        self.loaded = True
+
+    async def _user(self) -> int | None:
+        return await require_user_id(self)
+
+    async def _signin(self):
+        return (await self.get_state(AuthState)).signin_redirect()
+
+    @rx.event
+    async def load(self):
+        """on_load: `?instrument=NQ&timeframe=1h` selects that pair (if watched)."""
+        user_id = await self._user()
+        if user_id is None:
+            return None
+        params = self.router.url.query_parameters
+        if params.get("instrument") and params.get("timeframe"):
+            self.selected = pair_key(params["instrument"].strip().upper(), params["timeframe"])
+        await self._refresh(user_id)
+        return TrendlinesState.poll_scan if self.scanning else None
+
+    # ------------------------------------------------------------- watchlist
+
+    @rx.event
+    def set_new_instrument(self, value: str):
+        self.new_instrument = value
+        self.field_errors = {**self.field_errors, "instrument": ""}
+
+    @rx.event
+    def set_new_timeframe(self, value: str):
+        self.new_timeframe = value
+
+    async def _add(self, instrument: str, timeframe: str):
+        user_id = await self._user()
+        if user_id is None:
+            return await self._signin()
+        try:
+            async with session_scope() as session:
+                item = await watchlists.add_item(
+                    session=session, user_id=user_id, instrument=instrument, timeframe=timeframe
+                )
+        except ServiceError as exc:
+            self.field_errors = {**NO_FIELD_ERRORS, **(exc.details or {"instrument": exc.message})}
+            return None
+        self.field_errors, self.new_instrument = dict(NO_FIELD_ERRORS), ""
+        self.selected = pair_key(item.instrument, item.timeframe)
+        await self._refresh(user_id)
+        return rx.toast.success(f"Watching {self.selected}")
+
+    @rx.event
+    async def add_item(self, _form: dict[str, Any] | None = None):
+        """Watch the pair typed in the add form (errors show at their field)."""
+        return await self._add(self.new_instrument, self.new_timeframe)
+
+    @rx.event
+    async def set_alerts(self, item_id: int, enabled: bool):
+        user_id = await self._user()
+        if user_id is None:
+            return await self._signin()
+        try:
+            async with session_scope() as session:
+                await watchlists.set_alerts(
+                    session=session, user_id=user_id, item_id=item_id, enabled=enabled
+                )
+        except ServiceError as exc:
+            return rx.toast.error(exc.message)
+        await self._reload_watchlist(user_id)
+        return None
+
+    @rx.event
+    async def remove_item(self, item_id: int):
+        user_id = await self._user()
+        if user_id is None:
+            return await self._signin()
+        try:
+            async with session_scope() as session:
+                await watchlists.remove_item(session=session, user_id=user_id, item_id=item_id)
+        except ServiceError as exc:
+            return rx.toast.error(exc.message)
+        if self.selected_row is not None and self.selected_row.id == item_id:
+            self.selected = ""
+        await self._refresh(user_id)
+        return None
+
+    @rx.event
+    async def select_pair(self, key: str):
+        user_id = await self._user()
+        if user_id is None:
+            return await self._signin()
+        self.selected = key
+        await self._reload_watchlist(user_id)
+        await self._reload_chart(user_id)
+        return TrendlinesState.poll_scan if self.scanning else None
+
+    # ------------------------------------------------------------- scans
+
+    @rx.event
+    async def scan_now(self):
+        """Queue a manual scan of the selected pair and follow it until it is done."""
+        from jobs.scans import enqueue_scan, queue_pair  # jobs import services; keep it lazy
+
+        user_id = await self._user()
+        if user_id is None:
+            return await self._signin()
+        pair = self._selected_pair()
+        if pair is None:
+            return rx.toast.error("Select a pair on your watchlist first")
+        try:
+            async with session_scope() as session:
+                item = await trendline_views.watched_item(
+                    session=session, user_id=user_id, instrument=pair[0], timeframe=pair[1]
+                )
+        except NotFoundError as exc:
+            return rx.toast.error(exc.message)
+        scan_id = await queue_pair(item.instrument, item.timeframe, trigger="manual")
+        if scan_id is not None:
+            await asyncio.to_thread(enqueue_scan, scan_id)
+        await self._reload_watchlist(user_id)
+        if scan_id is None:
+            return [
+                rx.toast.info(f"A scan of {self.selected} is already under way"),
+                TrendlinesState.poll_scan,
+            ]
+        return TrendlinesState.poll_scan
+
+    @rx.event(background=True)
+    async def poll_scan(self):
+        """Fallback for missed live events: every 2 s while the selected pair's scan
+        is in flight, re-read it; stops when it is done, the tab closes, or a
+        newer poller takes over."""
+        from trendedge.state.live import tab_connected  # live imports this module
+
+        me = uuid.uuid4().hex
+        async with self:
+            self._poller = me
+        client_token = self.router.session.client_token
+        for _ in range(MAX_POLLS):
+            await asyncio.sleep(POLL_S)
+            if not tab_connected(client_token):
+                return
+            async with self:
+                if self._poller != me:
+                    return
+                user_id = await self._user()
+                if user_id is None:
+                    return
+                was = self.scan_status
+                await self._reload_watchlist(user_id)
+                if not self.scanning:
+                    if was in IN_FLIGHT:
+                        await self._reload_chart(user_id)
+                    self._poller = ""
+                    return
+
+    # ------------------------------------------------------------- lines
+
+    async def _set_preference(self, line_id: int, **changes: bool):
+        user_id = await self._user()
+        if user_id is None:
+            return await self._signin()
+        try:
+            async with session_scope() as session:
+                await trendline_views.set_preference(
+                    session=session, user_id=user_id, trendline_id=line_id, **changes
+                )
+        except ServiceError as exc:
+            return rx.toast.error(exc.message)
+        await self._reload_chart(user_id)
+        return None
+
+    @rx.event
+    async def set_hidden(self, line_id: int, hidden: bool):
+        return await self._set_preference(line_id, hidden=hidden)
+
+    @rx.event
+    async def set_favourite(self, line_id: int, favourite: bool):
+        return await self._set_preference(line_id, favourite=favourite)
+
+    # ------------------------------------------------------------- data
+
+    @rx.event
+    async def watch_pair(self, instrument: str, timeframe: str):
+        """Add a pair that has bars (from the data card) to the watchlist."""
+        return await self._add(instrument, timeframe)
+
+    @rx.event(background=True)
+    async def load_sample(self):
+        """Store the bundled sample series (takes a few seconds)."""
+        async with self:
+            if self.sample_busy:
+                return
+            user_id = await self._user()
+            if user_id is None:
+                return
+            self.sample_busy = True
+        try:
+            async with session_scope() as session:
+                loaded = await sample_loader.load_sample_bars(session=session)
+        except ServiceError as exc:
+            async with self:
+                self.sample_busy = False
+            yield rx.toast.error(exc.message)
+            return
+        async with self:
+            self.sample_busy = False
+            await self._reload_coverage()
+            await self._reload_chart(user_id)
+        text = ", ".join(f"{s.instrument} {s.timeframe} ({s.bars:,} bars)" for s in loaded)
+        yield rx.toast.success(f"Sample loaded: {text}")
+
+    @rx.event
+    def set_csv_instrument(self, value: str):
+        self.csv_instrument = value
+        self.csv_field_errors = {**self.csv_field_errors, "instrument": ""}
+
+    @rx.event
+    def set_csv_timeframe(self, value: str):
+        self.csv_timeframe = value
+
+    async def _import_csv(self, user_id: int, files: list[rx.UploadFile]) -> list[Any]:
+        """Import the first file; the events to send back (toasts, clearing the picker)."""
+        self.csv_errors, self.csv_warnings, self.csv_summary = [], [], ""
+        self.csv_field_errors = {"instrument": "", "timeframe": "", "file": ""}
+        if not files:
+            self.csv_field_errors = {**self.csv_field_errors, "file": "choose a CSV file"}
+            return []
+        raw = await files[0].read()
+        try:
+            async with session_scope() as session:
+                result = await sample_loader.import_bars_csv(
+                    session=session,
+                    instrument=self.csv_instrument,
+                    timeframe=self.csv_timeframe,
+                    raw=raw,
+                )
+        except ServiceError as exc:
+            self.csv_field_errors = {
+                **self.csv_field_errors,
+                **(exc.details or {"file": exc.message}),
+            }
+            return []
+        self.csv_errors = [issue_row(i) for i in result.errors]
+        self.csv_warnings = [issue_row(i) for i in result.warnings]
+        pair = pair_key(result.instrument, result.timeframe)
+        if result.errors:
+            self.csv_summary = (
+                f"Nothing imported: {len(result.errors)} line(s) have errors. Fix them and retry."
+            )
+            return [rx.clear_selected_files(UPLOAD_ID)]
+        self.csv_summary = (
+            f"Imported {result.rows:,} bars of {pair} ({result.written:,} new or changed)"
+        )
+        await self._reload_coverage()
+        if pair == self.selected:
+            await self._reload_chart(user_id)
+        return [rx.clear_selected_files(UPLOAD_ID), rx.toast.success(self.csv_summary)]
+
+    @rx.event
+    async def upload_csv(self, files: list[rx.UploadFile]):
+        """Import the chosen CSV: all its bars, or none and the errors by line."""
+        user_id = await self._user()
+        if user_id is None:
+            yield await self._signin()
+            return
+        self.csv_busy = True
+        yield
+        try:
+            for event in await self._import_csv(user_id, files):
+                yield event
+        finally:
+            self.csv_busy = False
