@@ -3,6 +3,7 @@ Alpha Vantage (a Starlette app served by uvicorn on 127.0.0.1 in a thread)."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -249,3 +250,19 @@ async def test_unreachable_server_is_a_retryable_error_without_the_key() -> None
         await provider.fetch("IBM", "1D")
     assert caught.value.retryable
     assert API_KEY not in str(caught.value)
+
+
+def test_fetch_bars_command_stores_what_the_provider_answers(fake_server, base_env, clean) -> None:
+    """`trendedge admin fetch-bars` against the local Alpha Vantage: stored once, idempotent."""
+    from tests.support.commands import run_cli
+
+    env = {**base_env, "ALPHA_VANTAGE_API_KEY": API_KEY}
+    args = ("admin", "fetch-bars", "IBM", "1D", "--base-url", fake_server[0])
+    first = run_cli(*args, env=env)
+    assert first.returncode == 0, str(first)
+    fetched, written = (int(n) for n in re.findall(r"(\d+) ", first.stdout)[:2])
+    assert fetched > 0 and written == fetched
+    again = run_cli(*args, env=env)
+    assert again.returncode == 0 and f"{fetched} bars fetched, 0 new" in again.stdout
+    limited = run_cli("admin", "fetch-bars", "LIMIT", "1D", "--base-url", fake_server[0], env=env)
+    assert limited.returncode != 0 and API_KEY not in limited.stderr

@@ -129,3 +129,34 @@ def load_sample_bars() -> None:
                 )
 
     asyncio.run(work())
+
+
+@admin.command("fetch-bars")
+@click.argument("symbol")
+@click.argument("timeframe")
+@click.option("--full", is_flag=True, help="Ask for the full history, not the latest 100 bars.")
+@click.option("--base-url", default=None, help="Alpha Vantage base URL (default: the real one).")
+def fetch_bars(symbol: str, timeframe: str, full: bool, base_url: str | None) -> None:
+    """Fetch SYMBOL bars at TIMEFRAME from Alpha Vantage (ALPHA_VANTAGE_API_KEY); store them."""
+    from trendedge.services.bars import upsert_bars
+    from trendedge.services.market_data import ProviderError
+    from trendedge.services.market_data.alpha_vantage import DEFAULT_BASE_URL, AlphaVantageProvider
+
+    provider = AlphaVantageProvider(
+        base_url=base_url or DEFAULT_BASE_URL, outputsize="full" if full else "compact"
+    )
+
+    async def work() -> None:
+        try:
+            rows = await provider.fetch(symbol, timeframe)
+        except ProviderError as exc:
+            raise click.ClickException(exc.message) from exc
+        async with job_session() as session:
+            written = await upsert_bars(
+                session=session, instrument=symbol, timeframe=timeframe, rows=rows
+            )
+        click.echo(
+            f"{symbol.upper()} {timeframe}: {len(rows)} bars fetched, {written} new or changed"
+        )
+
+    asyncio.run(work())
