@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.bar_data import coverage_list, csv_upload
 from components.layout import app_shell
 from components.trading import live_indicator
 from components.trendlines import (
@@ -11,8 +12,6 @@ from components.trendlines import (
     alerts_list,
     card,
     chart,
-    coverage_list,
-    csv_upload,
     lines_table,
     scan_panel,
     watchlist,

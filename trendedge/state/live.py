@@ -27,7 +27,8 @@ from trendedge.services.signal_processing import FILL_EVENT
 from trendedge.state.auth import AuthState
 from trendedge.state.signals import SignalsState
 from trendedge.state.trading import TradingState, fmt_price, fmt_qty
-from trendedge.state.trendlines import TrendlinesState, fmt_like
+from trendedge.state.trendline_rows import fmt_like
+from trendedge.state.trendlines import TrendlinesState
 
 log = get_logger("trendedge.live")
 
