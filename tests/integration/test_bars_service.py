@@ -14,7 +14,8 @@ from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from trendedge.db import session_scope
-from trendedge.domain.bars import BarRow, Timeframe, parse_bars_csv
+from trendedge.domain.bar_csv import parse_bars_csv
+from trendedge.domain.bars import BarRow, Timeframe
 from trendedge.services.bars import (
     delete_bars,
     instruments_with_bars,

@@ -7,15 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from trendedge.domain.bars import (
-    BarIssue,
-    BarRow,
-    Timeframe,
-    find_gaps,
-    parse_bars_csv,
-    parse_time,
-    validate_bar,
-)
+from trendedge.domain.bar_csv import parse_bars_csv, parse_time
+from trendedge.domain.bars import BarIssue, BarRow, Timeframe, find_gaps, validate_bar
 
 
 def utc(*args: int) -> datetime:

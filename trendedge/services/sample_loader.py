@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from trendedge.domain.bars import BarIssue, Timeframe, parse_bars_csv
+from trendedge.domain.bar_csv import parse_bars_csv
+from trendedge.domain.bars import BarIssue, Timeframe
 from trendedge.services.bars import normalise_instrument, upsert_bars
 from trendedge.services.errors import InvalidInputError
 from trendedge.services.market_data.sample_data import SampleDataError, sample_series

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from trendedge.domain.bars import BarRow, ParsedBars, Timeframe, parse_bars_csv
+from trendedge.domain.bar_csv import ParsedBars, parse_bars_csv
+from trendedge.domain.bars import BarRow, Timeframe
 from trendedge.services.market_data import since_filter
 
 
