@@ -119,7 +119,7 @@ async def test_scan_fans_out_alerts_once_and_breaks_lines(worker, clean) -> None
         support = (
             await session.exec(
                 select(Trendline)
-                .where(Trendline.kind == "support")
+                .where(Trendline.kind == "support", Trendline.status == "active")
                 .order_by(Trendline.score.desc())
             )
         ).first()  # type: ignore[union-attr]
@@ -189,3 +189,29 @@ async def test_watchlists_are_tenant_scoped(clean) -> None:
             )
         [mine] = await watchlists.list_items(session=session, user_id=alice.user_id)
         assert (mine.instrument, mine.timeframe, mine.alerts_enabled) == ("MES", "15m", True)
+
+
+async def test_lines_broken_in_history_are_stored_broken_without_alerts(worker, clean) -> None:
+    trader = await make_trader("carol-scan")
+    async with session_scope() as session:
+        await watchlists.add_item(
+            session=session, user_id=trader.user_id, instrument="NQ", timeframe="1h"
+        )
+    rows = zigzag_bars()
+    crash_from = float(rows[-1].close) - 120
+    for k in range(30):  # a crash far below every support, then a quiet drift
+        level = crash_from - k * 0.2
+        rows.append(bar_at(rows, low=level - 1, close=level))
+    await store(rows)
+
+    run = await rescan()
+    assert run.status == "succeeded"
+    async with session_scope() as session:
+        supports = (await session.exec(select(Trendline).where(Trendline.kind == "support"))).all()
+    broken = [line for line in supports if line.status == "broken"]
+    assert broken, "the crash breaks the supports found before it"
+    crash_start, last = rows[len(rows) - 30].ts, rows[-1].ts
+    assert all(line.broken_at is not None and line.broken_at < last for line in broken)
+    assert any(line.broken_at >= crash_start for line in broken)  # type: ignore[operator]
+    # Those breaks are history: nobody is alerted about them.
+    assert [a for a in await alerts_of(trader.user_id) if a.event == "break"] == []

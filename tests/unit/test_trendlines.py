@@ -271,3 +271,40 @@ def test_line_events_follow_a_sloped_line_and_break_wins() -> None:
 def test_line_events_refuses_an_index_outside_the_series() -> None:
     with pytest.raises(IndexError):
         line_events(flat_line("support"), [1.0], [1.0], [1.0], 1, 0.1, 0.1)
+
+
+def test_first_break_finds_the_first_close_beyond_the_threshold() -> None:
+    from trendedge.domain.trendlines import first_break
+
+    support = Trendline(
+        kind="support",
+        i1=0,
+        i2=10,
+        p1=100.0,
+        p2=110.0,
+        slope=1.0,
+        intercept=100.0,
+        touches=(0, 5, 10),
+        score=1.0,
+    )
+    close = np.array([100.0 + i + 2 for i in range(20)])
+    atr = np.ones(20)
+    close[14] = 114 - 0.4  # inside the threshold: not a break
+    close[16] = 116 - 0.6  # beyond 0.5 ATR: the break
+    close[18] = 118 - 5
+    assert first_break(support, close, atr, 0.5, 11) == 16
+    assert first_break(support, close, atr, 0.5, 17) == 18
+    assert first_break(support, close, atr, 10.0, 11) is None
+    resistance = Trendline(
+        kind="resistance",
+        i1=0,
+        i2=10,
+        p1=100.0,
+        p2=110.0,
+        slope=1.0,
+        intercept=100.0,
+        touches=(0, 5, 10),
+        score=1.0,
+    )
+    assert first_break(resistance, close + 4, atr, 0.5, 11) == 11
+    assert first_break(support, close, atr, 0.5, 20) is None

@@ -394,3 +394,19 @@ def _duplicates(
     inside = (a[:, None] <= t) & (t <= b[:, None])
     shared = inside & (np.abs(pa[:, None] + s[:, None] * (t - a[:, None]) - y[t]) <= tol[t])
     return theirs_near_kept | kept_near_theirs | (shared.sum(axis=1) >= 2)
+
+
+def first_break(
+    line: Trendline, close: ArrayLike, atr: ArrayLike, break_threshold: float, start: int
+) -> int | None:
+    """The first bar ``j >= start`` whose close is beyond `line` by more than
+    ``break_threshold * atr[j]`` (below for support, above for resistance), or None."""
+    c = np.asarray(close, dtype=np.float64)
+    a = np.asarray(atr, dtype=np.float64)
+    if start >= len(c):
+        return None
+    index = np.arange(start, len(c))
+    level = line.intercept + line.slope * index
+    beyond = level - c[start:] if line.kind == "support" else c[start:] - level
+    hits = np.flatnonzero(beyond > break_threshold * a[start:])
+    return int(index[hits[0]]) if hits.size else None

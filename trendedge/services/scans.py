@@ -20,7 +20,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from trendedge.domain.pivots import average_true_range
-from trendedge.domain.trendlines import DetectorParams, Trendline, detect_trendlines, line_events
+from trendedge.domain.trendlines import (
+    DetectorParams,
+    Trendline,
+    detect_trendlines,
+    first_break,
+    line_events,
+)
 from trendedge.models._base import utcnow
 from trendedge.models.trendline import ScanRun, TrendlineAlert
 from trendedge.models.trendline import Trendline as StoredLine
@@ -88,11 +94,21 @@ async def scan_in_flight(
 
 
 async def _upsert_lines(
-    session: AsyncSession, scan: ScanRun, bars: BarArrays, lines: list[Trendline]
+    session: AsyncSession,
+    scan: ScanRun,
+    bars: BarArrays,
+    lines: list[Trendline],
+    atr: np.ndarray,
+    params: DetectorParams,
 ) -> None:
+    """Store newly found lines; one already broken before the latest bar is stored
+    `broken` at that bar (no alert: the break is history). Known lines keep their status."""
     table = StoredLine.__table__  # type: ignore[attr-defined]
     now = utcnow()
+    last = len(bars) - 1
     for line in lines:
+        broke = first_break(line, bars.close, atr, params.break_threshold, line.i2 + 1)
+        broken_before = broke is not None and broke < last
         values = {
             "instrument": scan.instrument,
             "timeframe": scan.timeframe,
@@ -104,7 +120,8 @@ async def _upsert_lines(
             "slope_per_bar": Decimal(repr(line.slope)),
             "touches": [_when(bars.ts[i]).isoformat() for i in line.touches],
             "score": float(line.score),
-            "status": "active",
+            "status": "broken" if broken_before else "active",
+            "broken_at": _when(bars.ts[broke]) if broken_before and broke is not None else None,
             "detected_at": now,
             "last_seen_at": now,
         }
@@ -191,10 +208,14 @@ async def _fire(
 
 
 async def _evaluate_latest(
-    session: AsyncSession, scan: ScanRun, bars: BarArrays, params: DetectorParams
+    session: AsyncSession,
+    scan: ScanRun,
+    bars: BarArrays,
+    params: DetectorParams,
+    atr_series: np.ndarray,
 ) -> list[FiredAlert]:
     last = len(bars) - 1
-    atr = average_true_range(bars.high, bars.low, bars.close, params.atr_period)[last]
+    atr = atr_series[last]
     active = (
         await session.exec(
             select(StoredLine)
@@ -262,8 +283,9 @@ async def run_scan(
     started = datetime.now(UTC)
     lines = detect_trendlines(bars.high, bars.low, bars.close, params)
     detect_ms = (datetime.now(UTC) - started).total_seconds() * 1000
-    await _upsert_lines(session, scan, bars, lines)
-    fired = await _evaluate_latest(session, scan, bars, params)
+    atr = average_true_range(bars.high, bars.low, bars.close, params.atr_period)
+    await _upsert_lines(session, scan, bars, lines, atr, params)
+    fired = await _evaluate_latest(session, scan, bars, params, atr)
     scan.status, scan.finished_at = "succeeded", utcnow()
     scan.bars, scan.lines_found, scan.alerts_fired = len(bars), len(lines), len(fired)
     scan.error = ""
