@@ -10,13 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from trendedge.domain.line_events import line_events
 from trendedge.domain.pivots import average_true_range, swing_highs, swing_lows
 from trendedge.domain.synthetic import planted_series
 from trendedge.domain.trendlines import (
     DetectorParams,
     Trendline,
     detect_trendlines,
-    line_events,
     touch_tolerances,
 )
 
@@ -274,7 +274,7 @@ def test_line_events_refuses_an_index_outside_the_series() -> None:
 
 
 def test_first_break_finds_the_first_close_beyond_the_threshold() -> None:
-    from trendedge.domain.trendlines import first_break
+    from trendedge.domain.line_events import first_break
 
     support = Trendline(
         kind="support",

@@ -57,7 +57,6 @@ from numpy.typing import ArrayLike, NDArray
 from trendedge.domain.pivots import FloatArray, IntArray, average_true_range, swing_lows
 
 Kind = Literal["support", "resistance"]
-Event = Literal["touch", "break"]
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ class DetectorParams:
     max_lines_per_side: int = 5
     """Most support lines and most resistance lines reported."""
     break_threshold: float = 0.5
-    """ATRs a close must be beyond a line for `line_events` to call a break."""
+    """ATRs a close must be beyond a line for `trendedge.domain.line_events` to call a break."""
     weight_touches: float = 1.0
     """Score per touch."""
     weight_span: float = 2.0
@@ -128,7 +127,7 @@ def touch_tolerances(
     high: ArrayLike, low: ArrayLike, close: ArrayLike, params: DetectorParams = DetectorParams()
 ) -> FloatArray:
     """Per-bar touch tolerance in price units: ``params.touch_tolerance * ATR``."""
-    h, lo, c = _series(high, low, close)
+    h, lo, c = series_arrays(high, low, close)
     return params.touch_tolerance * average_true_range(h, lo, c, params.atr_period)
 
 
@@ -142,7 +141,7 @@ def detect_trendlines(
     violating close between its anchors. Scaling all prices by ``c > 0`` gives the same
     lines (indices, touches, scores) with slopes and prices scaled by ``c``.
     """
-    h, lo, c = _series(high, low, close)
+    h, lo, c = series_arrays(high, low, close)
     atr = average_true_range(h, lo, c, params.atr_period)
     tol = params.touch_tolerance * atr
     lines = _side("support", lo, c, atr, tol, params)
@@ -151,36 +150,7 @@ def detect_trendlines(
     return lines
 
 
-def line_events(
-    line: Trendline,
-    high: ArrayLike,
-    low: ArrayLike,
-    close: ArrayLike,
-    index: int,
-    tolerance: float,
-    break_threshold: float,
-) -> Event | None:
-    """What bar `index` does to `line`: "break", "touch" or None.
-
-    `tolerance` and `break_threshold` are price distances (e.g. ``k * ATR[index]``).
-    Break: the close is beyond the line by more than `break_threshold` (below for support,
-    above for resistance). Touch: otherwise, the bar's range reaches within `tolerance` of
-    the line (``low <= line + tolerance`` and ``high >= line - tolerance``). Whether the
-    line is still active at `index` is the caller's decision.
-    """
-    h, lo, c = _series(high, low, close)
-    if not 0 <= index < len(c):
-        raise IndexError(f"index {index} outside 0..{len(c) - 1}")
-    level = line.price_at(index)
-    beyond = level - c[index] if line.kind == "support" else c[index] - level
-    if beyond > break_threshold:
-        return "break"
-    if lo[index] <= level + tolerance and h[index] >= level - tolerance:
-        return "touch"
-    return None
-
-
-def _series(high: ArrayLike, low: ArrayLike, close: ArrayLike) -> tuple[FloatArray, ...]:
+def series_arrays(high: ArrayLike, low: ArrayLike, close: ArrayLike) -> tuple[FloatArray, ...]:
     arrays = tuple(np.asarray(x, dtype=np.float64) for x in (high, low, close))
     if any(a.ndim != 1 for a in arrays) or len({len(a) for a in arrays}) != 1:
         raise ValueError("high, low and close must be 1-D arrays of equal length")
@@ -394,19 +364,3 @@ def _duplicates(
     inside = (a[:, None] <= t) & (t <= b[:, None])
     shared = inside & (np.abs(pa[:, None] + s[:, None] * (t - a[:, None]) - y[t]) <= tol[t])
     return theirs_near_kept | kept_near_theirs | (shared.sum(axis=1) >= 2)
-
-
-def first_break(
-    line: Trendline, close: ArrayLike, atr: ArrayLike, break_threshold: float, start: int
-) -> int | None:
-    """The first bar ``j >= start`` whose close is beyond `line` by more than
-    ``break_threshold * atr[j]`` (below for support, above for resistance), or None."""
-    c = np.asarray(close, dtype=np.float64)
-    a = np.asarray(atr, dtype=np.float64)
-    if start >= len(c):
-        return None
-    index = np.arange(start, len(c))
-    level = line.intercept + line.slope * index
-    beyond = level - c[start:] if line.kind == "support" else c[start:] - level
-    hits = np.flatnonzero(beyond > break_threshold * a[start:])
-    return int(index[hits[0]]) if hits.size else None

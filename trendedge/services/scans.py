@@ -19,13 +19,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from trendedge.domain.line_events import first_break, line_events
 from trendedge.domain.pivots import average_true_range
 from trendedge.domain.trendlines import (
     DetectorParams,
     Trendline,
     detect_trendlines,
-    first_break,
-    line_events,
 )
 from trendedge.models._base import utcnow
 from trendedge.models.trendline import ScanRun, TrendlineAlert
