@@ -151,6 +151,7 @@ def detect_trendlines(
 
 
 def series_arrays(high: ArrayLike, low: ArrayLike, close: ArrayLike) -> tuple[FloatArray, ...]:
+    """(high, low, close) as equal-length 1-D float64 arrays; ValueError otherwise."""
     arrays = tuple(np.asarray(x, dtype=np.float64) for x in (high, low, close))
     if any(a.ndim != 1 for a in arrays) or len({len(a) for a in arrays}) != 1:
         raise ValueError("high, low and close must be 1-D arrays of equal length")
