@@ -9,6 +9,8 @@ import reflex as rx
 NAV_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("Dashboard", "/", "layout-dashboard"),
     ("Trades", "/trades", "chart-candlestick"),
+    ("Journal", "/journal", "notebook-pen"),
+    ("Playbooks", "/playbooks", "book-open-check"),
     ("Trendlines", "/trendlines", "chart-line"),
     ("Signals", "/signals", "radio-tower"),
     ("Webhooks", "/webhooks", "webhook"),

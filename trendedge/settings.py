@@ -75,11 +75,28 @@ class Settings(BaseSettings):
     worker_heartbeat_seconds: int = Field(
         60, ge=1, validation_alias=_alias("WORKER_HEARTBEAT_SECONDS")
     )
+    screenshot_dir: Path | None = Field(None, validation_alias=_alias("SCREENSHOT_DIR"))
+    screenshot_max_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, validation_alias=_alias("SCREENSHOT_MAX_BYTES")
+    )
+    analytics_cache_seconds: int = Field(
+        300, ge=0, le=86_400, validation_alias=_alias("ANALYTICS_CACHE_SECONDS")
+    )
+
+    @field_validator("screenshot_dir", mode="before")
+    @classmethod
+    def _blank_dir_is_default(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("public_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @property
+    def screenshots_path(self) -> Path:
+        """Where journal screenshots are stored (SCREENSHOT_DIR, else DATA_DIR/screenshots)."""
+        return self.screenshot_dir or self.data_dir / "screenshots"
 
     @property
     def is_development(self) -> bool:

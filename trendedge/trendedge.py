@@ -11,15 +11,22 @@ from trendedge.db import dispose_engines
 from trendedge.logging import configure_logging
 from trendedge.pages.accounts import account_edit_page, accounts_page
 from trendedge.pages.dashboard import dashboard_page
+from trendedge.pages.journal import journal_day_page, journal_page, journal_trade_page
+from trendedge.pages.playbooks import playbook_page, playbooks_page
 from trendedge.pages.signals import signals_page
 from trendedge.pages.signin import signin_page
+from trendedge.pages.trade_detail import trade_detail_page, trade_new_page
 from trendedge.pages.trading import trading_page
 from trendedge.pages.trendlines import trendlines_page
 from trendedge.pages.webhooks import webhooks_page
 from trendedge.settings import get_settings, require_startable
 from trendedge.state.accounts import AccountEditState, AccountsState
+from trendedge.state.analytics import AnalyticsState
 from trendedge.state.auth import AuthState
+from trendedge.state.journal import JournalEntryState, JournalState
 from trendedge.state.live import LiveState
+from trendedge.state.manual_trades import TradeDetailState
+from trendedge.state.playbooks import PlaybookDetailState, PlaybooksState
 from trendedge.state.signals import SignalsState
 from trendedge.state.signin import SignInState
 from trendedge.state.trading import TradingState
@@ -46,7 +53,7 @@ app.add_page(
     dashboard_page,
     route="/",
     title="TrendEdge",
-    on_load=[AuthState.require_user, AccountsState.load],
+    on_load=[AuthState.require_user, AccountsState.load, AnalyticsState.load, LiveState.listen],
 )
 app.add_page(
     accounts_page,
@@ -83,4 +90,46 @@ app.add_page(
     route="/webhooks",
     title="Webhooks · TrendEdge",
     on_load=[AuthState.require_user, WebhooksState.load],
+)
+app.add_page(
+    trade_new_page,
+    route="/trades/new",
+    title="New trade · TrendEdge",
+    on_load=[AuthState.require_user, TradeDetailState.load_new],
+)
+app.add_page(
+    trade_detail_page,
+    route="/trades/[trade_id]",
+    title="Trade · TrendEdge",
+    on_load=[AuthState.require_user, TradeDetailState.load_trade],
+)
+app.add_page(
+    journal_page,
+    route="/journal",
+    title="Journal · TrendEdge",
+    on_load=[AuthState.require_user, JournalState.load],
+)
+app.add_page(
+    journal_trade_page,
+    route="/journal/trade/[trade_id]",
+    title="Trade journal · TrendEdge",
+    on_load=[AuthState.require_user, JournalEntryState.load_for_trade],
+)
+app.add_page(
+    journal_day_page,
+    route="/journal/day/[day]",
+    title="Day journal · TrendEdge",
+    on_load=[AuthState.require_user, JournalEntryState.load_for_day],
+)
+app.add_page(
+    playbooks_page,
+    route="/playbooks",
+    title="Playbooks · TrendEdge",
+    on_load=[AuthState.require_user, PlaybooksState.load],
+)
+app.add_page(
+    playbook_page,
+    route="/playbooks/[playbook_id]",
+    title="Playbook · TrendEdge",
+    on_load=[AuthState.require_user, PlaybookDetailState.load],
 )

@@ -1,6 +1,7 @@
 """SQLModel tables; importing this package registers every table on the metadata."""
 
 from trendedge.models.account import Account, AccountCreate, AccountPublic, AccountUpdate
+from trendedge.models.journal import JournalEntry, Playbook, Screenshot
 from trendedge.models.market_data import Bar
 from trendedge.models.session import UserSession
 from trendedge.models.signal import Signal, SignalDedup, SignalStatus
@@ -22,9 +23,12 @@ __all__ = [
     "AccountUpdate",
     "Bar",
     "Fill",
+    "JournalEntry",
     "Order",
+    "Playbook",
     "Position",
     "ScanRun",
+    "Screenshot",
     "Signal",
     "SignalDedup",
     "SignalStatus",

@@ -42,6 +42,14 @@ class AccountBase(SQLModel):
         default=None, ge=0, le=1000, max_digits=10, decimal_places=4, sa_type=Numeric(10, 4)
     )
     fill_basis: FillBasis = Field(default=FillBasis.alert_price, sa_type=String(20))
+    # Default stop rule: when a trade carries no stop, assume one this many ticks away
+    # from the entry so its R can still be computed. None = no rule (R stays unknown).
+    default_stop_ticks: int | None = Field(default=None, ge=1, le=100_000)
+
+    @field_validator("default_stop_ticks", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("commission_per_side", mode="before")
     @classmethod

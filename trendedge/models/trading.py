@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from uuid import uuid4
 
-from sqlalchemy import Numeric, String, UniqueConstraint
+from sqlalchemy import Column, Index, Numeric, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from trendedge.models._base import created_at_field, timestamp_field
@@ -86,9 +88,20 @@ class Position(SQLModel, table=True):
 
 
 class Trade(SQLModel, table=True):
-    """A closed round trip (or the closed part of one)."""
+    """A closed round trip (or the closed part of one).
+
+    `source` is paper, manual or import. `risk` is the initial risk in currency
+    (|entry - stop| x quantity x point value), the unit of `r_multiple`, `mae` and `mfe`
+    in R. `mae`/`mfe` are the worst/best open P&L in currency during the trade (from
+    bars; NULL where the instrument has none). `legs` holds a manual trade's entries and
+    exits as typed. `uid` identifies the trade across export and re-import.
+    """
 
     __tablename__ = "trades"
+    __table_args__ = (
+        UniqueConstraint("user_id", "uid", name="uq_trades_user_uid"),
+        Index("ix_trades_user_id_exit_time", "user_id", "exit_time"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
@@ -110,3 +123,18 @@ class Trade(SQLModel, table=True):
     currency: str = Field(max_length=3)
     source: str = Field(default="paper", sa_type=String(20))
     close_fill_id: int | None = Field(default=None, foreign_key="fills.id", ondelete="SET NULL")
+    uid: str = Field(default_factory=lambda: str(uuid4()), max_length=36)
+    target: Decimal | None = price_field(nullable=True)
+    risk: Decimal | None = Field(default=None, sa_type=MONEY, nullable=True)
+    mae: Decimal | None = Field(default=None, sa_type=MONEY, nullable=True)
+    mfe: Decimal | None = Field(default=None, sa_type=MONEY, nullable=True)
+    playbook_id: int | None = Field(
+        default=None, foreign_key="playbooks.id", index=True, ondelete="SET NULL"
+    )
+    rules_followed: list[str] = Field(
+        default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]")
+    )
+    legs: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]")
+    )
+    updated_at: datetime = created_at_field()
