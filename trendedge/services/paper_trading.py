@@ -10,6 +10,7 @@ other and leave a consistent position.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.dialects.postgresql import insert
@@ -107,8 +108,13 @@ async def _finish(
     await session.flush()
 
 
-async def execute_signal(*, session: AsyncSession, signal_id: int) -> Execution | None:
-    """Fill the accepted signal `signal_id`; None when it was already handled."""
+async def execute_signal(
+    *, session: AsyncSession, signal_id: int, at: datetime | None = None
+) -> Execution | None:
+    """Fill the accepted signal `signal_id`; None when it was already handled.
+
+    `at` is the fill time (default: now); only replays such as the demo seeder set it.
+    """
     signal = (
         await session.exec(select(Signal).where(Signal.id == signal_id).with_for_update())
     ).first()
@@ -166,7 +172,7 @@ async def execute_signal(*, session: AsyncSession, signal_id: int) -> Execution 
         slippage_ticks=account.slippage_ticks,
         commission_per_side=account.commission_per_side,
     )
-    now = utcnow()
+    now = at or utcnow()
     order = Order(
         user_id=signal.user_id,
         account_id=signal.account_id,
