@@ -1,8 +1,10 @@
 """SQLModel tables; importing this package registers every table on the metadata."""
 
 from trendedge.models.account import Account, AccountCreate, AccountPublic, AccountUpdate
+from trendedge.models.imports import Execution, ImportFile, ImportRun
 from trendedge.models.journal import JournalEntry, Playbook, Screenshot
 from trendedge.models.market_data import Bar
+from trendedge.models.money import AccountTransaction, FxRate, UserPreferences
 from trendedge.models.session import UserSession
 from trendedge.models.signal import Signal, SignalDedup, SignalStatus
 from trendedge.models.trading import Fill, Order, Position, Trade
@@ -20,9 +22,14 @@ __all__ = [
     "Account",
     "AccountCreate",
     "AccountPublic",
+    "AccountTransaction",
     "AccountUpdate",
     "Bar",
+    "Execution",
     "Fill",
+    "FxRate",
+    "ImportFile",
+    "ImportRun",
     "JournalEntry",
     "Order",
     "Playbook",
@@ -37,6 +44,7 @@ __all__ = [
     "TrendlineAlert",
     "TrendlinePreference",
     "User",
+    "UserPreferences",
     "UserPublic",
     "UserSession",
     "WatchlistItem",

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from pydantic import field_validator
-from sqlalchemy import DateTime, Numeric, String, UniqueConstraint
+from sqlalchemy import Column, DateTime, Numeric, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from trendedge.domain.currencies import normalise_currency
@@ -72,6 +74,10 @@ class Account(AccountBase, table=True):
     __table_args__ = (UniqueConstraint("user_id", "name", name="uq_accounts_user_name"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # The column mapping last used to import a CSV of an unknown layout (see imports).
+    import_mapping: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSONB, nullable=True)
+    )
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(
