@@ -91,8 +91,13 @@ def account_money(
     rates: RateTable,
     to_currency: str,
     as_of: date,
+    change_day: date | None = None,
 ) -> AccountMoney:
-    """KPIs of one account (see the module docstring for the conventions)."""
+    """KPIs of one account (see the module docstring for the conventions).
+
+    `change_day` fixes the day of the day change (a dashboard passes the latest active
+    day of all accounts); by default it is this account's latest active day.
+    """
     n = len(flows.days)
     factor = rates.convert_many(np.ones(n), [currency] * n, flows.days, to_currency=to_currency)
     active_days = (np.abs(flows.net()) + flows.commission + flows.fees) != 0
@@ -108,15 +113,15 @@ def account_money(
     )[0]
     if np.isnan(as_of_factor):
         missing.append(f"{currency} on {as_of}")
-    active = np.flatnonzero(flows.net() != 0)
-    day_change, change_day, change_converted = 0.0, None, None
-    if len(active):
-        last = int(active[np.argmax(flows.days[active])])
-        day_change = float(flows.net()[last])
-        change_day = flows.days[last].astype(object)
-        change_converted = None if np.isnan(factor[last]) else day_change * float(factor[last])
-    else:
-        change_converted = 0.0
+    change_day = change_day or latest_active_day(flows)
+    day_change: float = 0.0
+    change_converted: float | None = 0.0
+    if change_day is not None:
+        hit = np.flatnonzero(flows.days == np.datetime64(change_day, "D"))
+        day_change = float(flows.net()[hit[0]]) if len(hit) else 0.0
+        if day_change:
+            rate = float(factor[hit[0]])
+            change_converted = None if np.isnan(rate) else day_change * rate
     return AccountMoney(
         account_id=account_id,
         name=name,
@@ -136,6 +141,13 @@ def account_money(
         day_change_converted=change_converted,
         missing_rates=missing,
     )
+
+
+def latest_active_day(*accounts: DailyFlows) -> date | None:
+    """The latest day on which any of `accounts` changed balance."""
+    days = [f.days[f.net() != 0] for f in accounts]
+    active = np.concatenate(days) if days else np.zeros(0, dtype="datetime64[D]")
+    return active.max().astype(object) if len(active) else None
 
 
 def total(values: list[float | None]) -> float | None:
