@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     screenshot_max_bytes: int = Field(
         10 * 1024 * 1024, ge=1024, validation_alias=_alias("SCREENSHOT_MAX_BYTES")
     )
+    import_max_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, validation_alias=_alias("IMPORT_MAX_BYTES")
+    )
+    import_max_rows: int = Field(100_000, ge=1, validation_alias=_alias("IMPORT_MAX_ROWS"))
     analytics_cache_seconds: int = Field(
         300, ge=0, le=86_400, validation_alias=_alias("ANALYTICS_CACHE_SECONDS")
     )

@@ -1,0 +1,195 @@
+"""Run one queued import: parse, resolve contracts, store executions, rebuild trades.
+
+Each step commits on its own, so the page can show progress while the job runs:
+`progress(run)` is awaited after every stored batch (at most `BATCH` rows, a few
+hundred milliseconds). Nothing is written for a rejected file; with
+`accept_partial` the good rows are stored and the bad ones listed. Executions are
+inserted with ON CONFLICT DO NOTHING on (account, key), so re-imports and
+overlapping files store nothing twice, even when two imports run at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import col, select
+
+from trendedge.db import session_scope
+from trendedge.domain.broker_csv.executions import Execution as ParsedExecution
+from trendedge.domain.broker_csv.executions import LineError
+from trendedge.domain.broker_csv.fingerprints import assign_keys
+from trendedge.domain.contracts import ContractSpec, resolve_symbol
+from trendedge.domain.statement_import import ImportOptions, parse_statement
+from trendedge.domain.statement_text import StatementRejected, decode_statement
+from trendedge.models import Account, Execution, ImportFile, ImportRun
+from trendedge.services import analytics_cache
+from trendedge.services.import_trades import rebuild_trades
+from trendedge.services.imports import MAX_STORED_ERRORS, discard_file, mark
+from trendedge.settings import get_settings
+
+BATCH = 5_000
+Progress = Callable[[ImportRun], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    execution: ParsedExecution
+    spec: ContractSpec
+    key: str
+
+
+def _resolve(
+    parsed: list[ParsedExecution], keys: list[str]
+) -> tuple[list[Resolved], list[LineError]]:
+    resolved: list[Resolved] = []
+    errors: list[LineError] = []
+    specs: dict[str, ContractSpec | None] = {}
+    for execution, key in zip(parsed, keys, strict=True):
+        symbol = execution.symbol.strip()
+        if symbol not in specs:
+            try:
+                specs[symbol] = resolve_symbol(symbol)
+            except ValueError:
+                specs[symbol] = None
+        spec = specs[symbol]
+        if spec is None:
+            errors.append(LineError(execution.line, "symbol", f"unknown contract {symbol!r}"))
+            continue
+        resolved.append(Resolved(execution, spec, key))
+    return resolved, errors
+
+
+def _error_rows(errors: list[LineError]) -> list[dict[str, Any]]:
+    ordered = sorted(errors, key=lambda e: e.line)
+    return [
+        {"line": e.line, "column": e.column, "message": e.message}
+        for e in ordered[:MAX_STORED_ERRORS]
+    ]
+
+
+async def _load(import_id: int) -> tuple[ImportRun, bytes]:
+    async with session_scope() as session:
+        run = (await session.exec(select(ImportRun).where(col(ImportRun.id) == import_id))).first()
+        if run is None:
+            raise LookupError(f"import {import_id} does not exist")
+        file = await session.get(ImportFile, import_id)
+        content = file.content if file is not None else b""
+        run = await mark(session=session, run=run, status="running", message="Reading the file")
+        session.expunge(run)
+    return run, content
+
+
+async def _finish(run: ImportRun, status: str, message: str, **counts: Any) -> ImportRun:
+    async with session_scope() as session:
+        run = await session.merge(run)
+        run = await mark(session=session, run=run, status=status, message=message, **counts)
+        if status != "needs_input":
+            await discard_file(session=session, import_id=run.id or 0)
+        session.expunge(run)
+    return run
+
+
+async def _store_batch(run: ImportRun, batch: list[Resolved]) -> int:
+    rows = [
+        {
+            "user_id": run.user_id,
+            "account_id": run.account_id,
+            "import_id": run.id,
+            "key": r.key,
+            "broker_exec_id": r.execution.execution_id,
+            "executed_at": r.execution.time,
+            "symbol": r.execution.symbol.strip(),
+            "root": r.spec.root,
+            "side": r.execution.side,
+            "quantity": r.execution.quantity,
+            "price": r.execution.price,
+            "fee": r.execution.fee,
+            "currency": (r.execution.currency or r.spec.currency).upper(),
+            "line": r.execution.line,
+        }
+        for r in batch
+    ]
+    statement: Any = (
+        insert(Execution)
+        .values(rows)
+        .on_conflict_do_nothing(constraint="uq_executions_account_key")
+        .returning(col(Execution.id))
+    )
+    async with session_scope() as session:
+        created = len((await session.exec(statement)).all())
+    return created
+
+
+async def run_import(*, import_id: int, progress: Progress | None = None) -> ImportRun:
+    """Run import `import_id` to its end state: done, rejected, needs_input or failed."""
+    run, content = await _load(import_id)
+    options = ImportOptions.from_mapping(run.options)
+    try:
+        text = decode_statement(content, max_bytes=get_settings().import_max_bytes)
+    except StatementRejected as exc:
+        return await _finish(run, "rejected", str(exc))
+    parsed = parse_statement(text, options=options)
+    if parsed.questions:
+        asked = " ".join(q.message for q in parsed.questions)
+        questions = [{"line": 0, "column": q.kind, "message": q.message} for q in parsed.questions]
+        return await _finish(run, "needs_input", asked, errors=questions)
+    resolved, unknown = _resolve(parsed.executions, assign_keys(parsed.executions))
+    errors = [*parsed.errors, *unknown]
+    rejected_lines = len({e.line for e in errors})
+    if errors and not options.accept_partial:
+        message = (
+            f"{rejected_lines} bad rows: nothing was imported. Fix them, or choose to "
+            "import the good rows only."
+        )
+        return await _finish(
+            run, "rejected", message, errors=_error_rows(errors), rejected=rejected_lines
+        )
+
+    run.rows_total = len(resolved) + rejected_lines
+    created = 0
+    for start in range(0, len(resolved), BATCH):
+        created += await _store_batch(run, resolved[start : start + BATCH])
+        run.rows_done = min(start + BATCH, len(resolved))
+        async with session_scope() as session:
+            merged = await session.merge(run)
+            await mark(
+                session=session,
+                run=merged,
+                status="running",
+                message=f"Stored {run.rows_done:,} of {len(resolved):,} executions",
+                rows_done=run.rows_done,
+                rows_total=run.rows_total,
+            )
+        if progress is not None:
+            await progress(run)
+
+    roots = {r.spec.root for r in resolved}
+    async with session_scope() as session:
+        rebuilt = await rebuild_trades(
+            session=session, user_id=run.user_id, account_id=run.account_id, roots=roots
+        )
+        if options.mapping is not None:
+            account = await session.get(Account, run.account_id)
+            if account is not None and account.user_id == run.user_id:
+                account.import_mapping = options.mapping
+                session.add(account)
+    await analytics_cache.invalidate(user_id=run.user_id)
+    duplicates = len(resolved) - created
+    summary = (
+        f"{len(resolved) + rejected_lines:,} rows read: {rebuilt.created:,} trades created, "
+        f"{duplicates:,} duplicates skipped, {rejected_lines:,} rows rejected"
+    )
+    return await _finish(
+        run,
+        "done",
+        summary,
+        rows_done=len(resolved),
+        executions_created=created,
+        duplicates=duplicates,
+        trades_created=rebuilt.created,
+        rejected=rejected_lines,
+        errors=_error_rows(errors),
+    )

@@ -1,0 +1,238 @@
+"""Turn an account's stored executions into imported trades (FIFO, flat to flat).
+
+`rebuild_trades` replays every stored execution of the given contract roots through
+`trendedge.domain.matching.match_fifo` and reconciles the result with the trades
+already imported for them. A trade's `uid` is derived from the keys of its
+executions, so replaying the same executions gives the same trades: re-imports and
+overlapping files create nothing new. When a later file changes a cycle (an
+execution that falls inside it), the old trade is replaced and its journal entry and
+playbook link move to the new trade that holds its first execution.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from trendedge.domain.contracts import resolve_symbol
+from trendedge.domain.matching import MatchedTrade, MatchFill, Side, match_fifo
+from trendedge.domain.risk import effective_stop, initial_risk, r_multiple
+from trendedge.models import Account, Execution, JournalEntry, Trade
+from trendedge.models._base import utcnow
+from trendedge.services.tenancy import get_owned
+
+UID_NAMESPACE = uuid.UUID("6f1c7a52-2d0e-4b7e-9d55-8a0f3c1e9b21")
+INSERT_BATCH = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuilt:
+    created: int
+    kept: int
+    replaced: int
+
+
+def _side(text: str) -> Side:
+    return "buy" if text == "buy" else "sell"
+
+
+def trade_uid(account_id: int, keys: tuple[str, ...]) -> str:
+    """Deterministic uid of the trade made of executions `keys` in `account_id`."""
+    return str(uuid.uuid5(UID_NAMESPACE, f"{account_id}\n" + "\n".join(keys)))
+
+
+def _trade_row(
+    *, user_id: int, account: Account, root: str, symbol: str, currency: str, m: MatchedTrade
+) -> dict[str, Any]:
+    spec = resolve_symbol(symbol)
+    gross = m.points * spec.point_value
+    net = gross - m.fees
+    stop = effective_stop(
+        stop=None,
+        direction=m.direction,
+        entry_price=m.entry_price,
+        default_ticks=account.default_stop_ticks,
+        tick_size=spec.tick_size,
+    )
+    risk = (
+        initial_risk(
+            entry_price=m.entry_price,
+            stop=stop,
+            quantity=m.quantity,
+            point_value=spec.point_value,
+        )
+        if stop is not None
+        else None
+    )
+    now = utcnow()
+    return {
+        "user_id": user_id,
+        "account_id": account.id,
+        "uid": trade_uid(account.id or 0, m.execution_keys),
+        "root": root,
+        "symbol": symbol,
+        "direction": m.direction,
+        "quantity": m.quantity,
+        "entry_price": m.entry_price,
+        "exit_price": m.exit_price,
+        "entry_time": m.entry_time,
+        "exit_time": m.exit_time,
+        "gross_pnl": gross,
+        "commission": m.fees,
+        "net_pnl": net,
+        "stop": stop,
+        "risk": risk,
+        "r_multiple": r_multiple(
+            direction=m.direction, entry_price=m.entry_price, exit_price=m.exit_price, stop=stop
+        ),
+        "currency": currency,
+        "source": "import",
+        "rules_followed": [],
+        "legs": [],
+        "updated_at": now,
+    }
+
+
+async def _executions(
+    session: AsyncSession, *, account_id: int, root: str
+) -> list[tuple[str, Any, str, Decimal, Decimal, Decimal, str, str]]:
+    query: Any = text(
+        "SELECT key, executed_at, side, quantity, price, fee, symbol, currency FROM executions "
+        "WHERE account_id = :account_id AND root = :root ORDER BY executed_at, id"
+    ).bindparams(account_id=account_id, root=root)
+    return list((await session.exec(query)).all())
+
+
+async def _rebuild_root(
+    session: AsyncSession, *, user_id: int, account: Account, root: str
+) -> Rebuilt:
+    rows = await _executions(session, account_id=account.id or 0, root=root)
+    fills = [
+        MatchFill(key, at, _side(side), qty, price, fee)
+        for key, at, side, qty, price, fee, *_ in rows
+    ]
+    symbol_of = {key: symbol for key, *_, symbol, _currency in rows}
+    currency_of = {key: currency for key, *_, currency in rows}
+    matched = match_fifo(fills).trades
+    wanted = {trade_uid(account.id or 0, m.execution_keys): m for m in matched}
+
+    existing_rows = (
+        await session.exec(
+            select(Trade.uid, Trade.id).where(
+                Trade.user_id == user_id,
+                Trade.account_id == account.id,
+                Trade.root == root,
+                Trade.source == "import",
+            )
+        )
+    ).all()
+    existing = {uid: trade_id for uid, trade_id in existing_rows if trade_id is not None}
+    new_rows = [
+        _trade_row(
+            user_id=user_id,
+            account=account,
+            root=root,
+            symbol=symbol_of[m.execution_keys[0]],
+            currency=currency_of[m.execution_keys[0]],
+            m=m,
+        )
+        for uid, m in wanted.items()
+        if uid not in existing
+    ]
+    uid_to_id = dict(existing)
+    for start in range(0, len(new_rows), INSERT_BATCH):
+        statement: Any = (
+            insert(Trade)
+            .values(new_rows[start : start + INSERT_BATCH])
+            .returning(col(Trade.uid), col(Trade.id))
+        )
+        for uid, trade_id in (await session.exec(statement)).all():
+            uid_to_id[uid] = trade_id
+
+    stale = {uid: trade_id for uid, trade_id in existing.items() if uid not in wanted}
+    if stale:
+        await _move_links(session, stale=stale, wanted=wanted, uid_to_id=uid_to_id)
+        await session.exec(delete(Trade).where(col(Trade.id).in_(list(stale.values()))))  # type: ignore[call-overload]
+
+    key_to_trade = {key: uid_to_id[uid] for uid, m in wanted.items() for key in m.execution_keys}
+    by_trade: dict[int, list[str]] = defaultdict(list)
+    for key, trade_id in key_to_trade.items():
+        by_trade[trade_id].append(key)
+    await session.exec(  # type: ignore[call-overload]
+        update(Execution)
+        .where(col(Execution.account_id) == account.id, col(Execution.root) == root)
+        .values(trade_id=None)
+    )
+    for trade_id, keys in by_trade.items():
+        await session.exec(  # type: ignore[call-overload]
+            update(Execution)
+            .where(col(Execution.account_id) == account.id, col(Execution.key).in_(keys))
+            .values(trade_id=trade_id)
+        )
+    return Rebuilt(created=len(new_rows), kept=len(existing) - len(stale), replaced=len(stale))
+
+
+async def _move_links(
+    session: AsyncSession,
+    *,
+    stale: dict[str, int],
+    wanted: dict[str, MatchedTrade],
+    uid_to_id: dict[str, int],
+) -> None:
+    """Move journal entries and playbook links of replaced trades to their successors."""
+    first_keys = (
+        await session.exec(
+            select(Execution.trade_id, Execution.key)
+            .where(col(Execution.trade_id).in_(list(stale.values())))
+            .order_by(col(Execution.executed_at), col(Execution.id))
+        )
+    ).all()
+    first_of: dict[int, str] = {}
+    for trade_id, key in first_keys:
+        if trade_id is not None:
+            first_of.setdefault(trade_id, key)
+    owner_of = {key: uid_to_id[uid] for uid, m in wanted.items() for key in m.execution_keys}
+    for old_id in stale.values():
+        successor = owner_of.get(first_of.get(old_id, ""))
+        if successor is None:
+            continue
+        old = await session.get(Trade, old_id)
+        if old is not None and old.playbook_id is not None:
+            await session.exec(  # type: ignore[call-overload]
+                update(Trade)
+                .where(col(Trade.id) == successor)
+                .values(playbook_id=old.playbook_id, rules_followed=old.rules_followed)
+            )
+        taken = (
+            await session.exec(select(JournalEntry.id).where(JournalEntry.trade_id == successor))
+        ).first()
+        if taken is None:
+            await session.exec(  # type: ignore[call-overload]
+                update(JournalEntry)
+                .where(col(JournalEntry.trade_id) == old_id)
+                .values(trade_id=successor)
+            )
+
+
+async def rebuild_trades(
+    *, session: AsyncSession, user_id: int, account_id: int, roots: set[str]
+) -> Rebuilt:
+    """Reconcile the imported trades of `roots` in the user's account with its executions."""
+    account = await get_owned(session, Account, user_id=user_id, row_id=account_id)
+    totals = Rebuilt(0, 0, 0)
+    for root in sorted(roots):
+        done = await _rebuild_root(session, user_id=user_id, account=account, root=root)
+        totals = Rebuilt(
+            totals.created + done.created,
+            totals.kept + done.kept,
+            totals.replaced + done.replaced,
+        )
+    return totals
