@@ -217,3 +217,32 @@ async def test_a_real_worker_runs_the_import_on_the_low_queue(db: AsyncSession, 
     finished = await imports.get_import(session=db, user_id=alice, import_id=run.id or 0)
     assert (finished.status, finished.trades_created, finished.rows_done) == ("done", 2, 6)
     assert finished.finished_at is not None and finished.started_at is not None
+
+
+async def test_an_ambiguous_file_asks_and_runs_again_with_the_answer(db: AsyncSession) -> None:
+    alice = await make_user(db, "alice")
+    account = await make_account(db, alice)
+    await db.commit()
+    ambiguous = (
+        "Date,Time,Symbol,Quantity,Price,Side\n"
+        "03/04/2026,09:30:00,ESM6,1,5000,Buy\n"
+        "03/04/2026,09:40:00,ESM6,1,5004,Sell\n"
+    )
+    asked = await import_text(alice, account, ambiguous)
+    assert asked.status == "needs_input"
+    assert asked.errors[0]["column"] == "date_order"
+    assert await executions_of(account) == []
+
+    async with session_scope() as session:
+        await imports.resubmit_import(
+            session=session, user_id=alice, import_id=asked.id or 0,
+            answers={"date_order": "day_first"},
+        )  # fmt: skip
+    done = await run_import(import_id=asked.id or 0)
+    assert (done.status, done.trades_created) == ("done", 1)
+    (trade,) = await trades_of(account)
+    assert trade.entry_time.month == 4 and trade.entry_time.day == 3  # 3 April
+    with pytest.raises(InvalidInputError, match="only an unfinished import"):
+        await imports.resubmit_import(
+            session=db, user_id=alice, import_id=asked.id or 0, answers={}
+        )

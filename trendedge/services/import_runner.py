@@ -86,7 +86,7 @@ async def _finish(run: ImportRun, status: str, message: str, **counts: Any) -> I
     async with session_scope() as session:
         run = await session.merge(run)
         run = await mark(session=session, run=run, status=status, message=message, **counts)
-        if status != "needs_input":
+        if status == "done":  # otherwise kept: the user may answer or accept partial
             await discard_file(session=session, import_id=run.id or 0)
         session.expunge(run)
     return run

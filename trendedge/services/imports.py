@@ -131,6 +131,38 @@ async def list_imports(
     return list((await session.exec(query)).all())
 
 
+RESUBMITTABLE = {"needs_input", "rejected", "failed"}
+
+
+async def resubmit_import(
+    *, session: AsyncSession, user_id: int, import_id: int, answers: Mapping[str, Any]
+) -> ImportRun:
+    """Queue an unfinished import again with `answers` added to its options (a date
+    order, a decimal style, accept_partial); the stored file is read again."""
+    run = await get_import(session=session, user_id=user_id, import_id=import_id)
+    if run.status not in RESUBMITTABLE:
+        raise InvalidInputError(
+            f"Import {import_id} is {run.status}; only an unfinished import can run again",
+            details={"import": run.status},
+        )
+    if await session.get(ImportFile, import_id) is None:
+        raise InvalidInputError(
+            "The file of this import is gone; upload it again", details={"file": "gone"}
+        )
+    try:
+        options = ImportOptions.from_mapping({**run.options, **answers})
+    except ValueError as exc:
+        raise InvalidInputError(str(exc), details={"options": str(exc)}) from exc
+    run.options = options.to_dict()
+    run.status, run.message, run.errors = "queued", "Queued again", []
+    run.rows_done = run.executions_created = run.duplicates = 0
+    run.trades_created = run.rejected = 0
+    run.started_at = run.finished_at = None
+    session.add(run)
+    await session.flush()
+    return run
+
+
 def error_rows(result: ParseResult) -> list[dict[str, Any]]:
     return [
         {"line": e.line, "column": e.column, "message": e.message}
@@ -170,5 +202,6 @@ __all__ = [
     "list_imports",
     "mark",
     "parse_statement",
+    "resubmit_import",
     "start_import",
 ]
