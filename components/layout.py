@@ -14,6 +14,7 @@ NAV_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("Trendlines", "/trendlines", "chart-line"),
     ("Signals", "/signals", "radio-tower"),
     ("Webhooks", "/webhooks", "webhook"),
+    ("Imports", "/imports", "file-up"),
     ("Accounts", "/accounts", "wallet"),
 )
 

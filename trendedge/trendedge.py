@@ -11,6 +11,7 @@ from trendedge.db import dispose_engines
 from trendedge.logging import configure_logging
 from trendedge.pages.accounts import account_edit_page, accounts_page
 from trendedge.pages.dashboard import dashboard_page
+from trendedge.pages.imports import imports_page
 from trendedge.pages.journal import journal_day_page, journal_page, journal_trade_page
 from trendedge.pages.playbooks import playbook_page, playbooks_page
 from trendedge.pages.signals import signals_page
@@ -23,6 +24,7 @@ from trendedge.settings import get_settings, require_startable
 from trendedge.state.accounts import AccountEditState, AccountsState
 from trendedge.state.analytics import AnalyticsState
 from trendedge.state.auth import AuthState
+from trendedge.state.imports import ImportsState
 from trendedge.state.journal import JournalEntryState, JournalState
 from trendedge.state.live import LiveState
 from trendedge.state.manual_trades import TradeDetailState
@@ -132,4 +134,10 @@ app.add_page(
     route="/playbooks/[playbook_id]",
     title="Playbook · TrendEdge",
     on_load=[AuthState.require_user, PlaybookDetailState.load],
+)
+app.add_page(
+    imports_page,
+    route="/imports",
+    title="Import statements · TrendEdge",
+    on_load=[AuthState.require_user, ImportsState.load],
 )
