@@ -14,23 +14,25 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, select
 
 from trendedge.db import session_scope
 from trendedge.domain.broker_csv.executions import Execution as ParsedExecution
 from trendedge.domain.broker_csv.executions import LineError
 from trendedge.domain.broker_csv.fingerprints import assign_keys
+from trendedge.domain.broker_csv.symbols import ticker_for
 from trendedge.domain.contracts import ContractSpec, resolve_symbol
 from trendedge.domain.statement_import import ImportOptions, parse_statement
 from trendedge.domain.statement_text import StatementRejected, decode_statement
-from trendedge.models import Account, Execution, ImportFile, ImportRun
+from trendedge.models import Account, ImportFile, ImportRun
+from trendedge.models._base import utcnow
 from trendedge.services import analytics_cache
+from trendedge.services.bulk import insert_unnest
 from trendedge.services.import_trades import rebuild_trades
 from trendedge.services.imports import MAX_STORED_ERRORS, discard_file, mark
 from trendedge.settings import get_settings
 
-BATCH = 5_000
+BATCH = 10_000
 Progress = Callable[[ImportRun], Awaitable[None]]
 
 
@@ -51,7 +53,7 @@ def _resolve(
         symbol = execution.symbol.strip()
         if symbol not in specs:
             try:
-                specs[symbol] = resolve_symbol(symbol)
+                specs[symbol] = resolve_symbol(ticker_for(symbol))
             except ValueError:
                 specs[symbol] = None
         spec = specs[symbol]
@@ -92,35 +94,57 @@ async def _finish(run: ImportRun, status: str, message: str, **counts: Any) -> I
     return run
 
 
+EXECUTION_COLUMNS = (
+    ("user_id", "integer"),
+    ("account_id", "integer"),
+    ("import_id", "integer"),
+    ("key", "varchar"),
+    ("broker_exec_id", "varchar"),
+    ("executed_at", "timestamptz"),
+    ("symbol", "varchar"),
+    ("root", "varchar"),
+    ("side", "varchar"),
+    ("quantity", "numeric"),
+    ("price", "numeric"),
+    ("fee", "numeric"),
+    ("currency", "varchar"),
+    ("line", "integer"),
+    ("created_at", "timestamptz"),
+)
+
+
 async def _store_batch(run: ImportRun, batch: list[Resolved]) -> int:
+    """Insert a batch of executions; the number actually stored (new keys)."""
+    now = utcnow()
     rows = [
-        {
-            "user_id": run.user_id,
-            "account_id": run.account_id,
-            "import_id": run.id,
-            "key": r.key,
-            "broker_exec_id": r.execution.execution_id,
-            "executed_at": r.execution.time,
-            "symbol": r.execution.symbol.strip(),
-            "root": r.spec.root,
-            "side": r.execution.side,
-            "quantity": r.execution.quantity,
-            "price": r.execution.price,
-            "fee": r.execution.fee,
-            "currency": (r.execution.currency or r.spec.currency).upper(),
-            "line": r.execution.line,
-        }
+        (
+            run.user_id,
+            run.account_id,
+            run.id,
+            r.key,
+            r.execution.execution_id,
+            r.execution.time,
+            r.execution.symbol.strip(),
+            r.spec.root,
+            r.execution.side,
+            r.execution.quantity,
+            r.execution.price,
+            r.execution.fee,
+            (r.execution.currency or r.spec.currency).upper(),
+            r.execution.line,
+            now,
+        )
         for r in batch
     ]
-    statement: Any = (
-        insert(Execution)
-        .values(rows)
-        .on_conflict_do_nothing(constraint="uq_executions_account_key")
-        .returning(col(Execution.id))
-    )
     async with session_scope() as session:
-        created = len((await session.exec(statement)).all())
-    return created
+        stored = await insert_unnest(
+            session,
+            table="executions",
+            columns=EXECUTION_COLUMNS,
+            rows=rows,
+            suffix="ON CONFLICT ON CONSTRAINT uq_executions_account_key DO NOTHING RETURNING root",
+        )
+    return len(stored)
 
 
 async def run_import(*, import_id: int, progress: Progress | None = None) -> ImportRun:
