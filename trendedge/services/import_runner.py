@@ -113,8 +113,8 @@ EXECUTION_COLUMNS = (
 )
 
 
-async def _store_batch(run: ImportRun, batch: list[Resolved]) -> int:
-    """Insert a batch of executions; the number actually stored (new keys)."""
+async def _store_batch(run: ImportRun, batch: list[Resolved]) -> list[str]:
+    """Insert a batch of executions; the contract root of each one actually stored."""
     now = utcnow()
     rows = [
         (
@@ -144,7 +144,7 @@ async def _store_batch(run: ImportRun, batch: list[Resolved]) -> int:
             rows=rows,
             suffix="ON CONFLICT ON CONSTRAINT uq_executions_account_key DO NOTHING RETURNING root",
         )
-    return len(stored)
+    return [root for (root,) in stored]
 
 
 async def run_import(*, import_id: int, progress: Progress | None = None) -> ImportRun:
@@ -174,8 +174,11 @@ async def run_import(*, import_id: int, progress: Progress | None = None) -> Imp
 
     run.rows_total = len(resolved) + rejected_lines
     created = 0
+    new_roots: set[str] = set()
     for start in range(0, len(resolved), BATCH):
-        created += await _store_batch(run, resolved[start : start + BATCH])
+        stored_roots = await _store_batch(run, resolved[start : start + BATCH])
+        created += len(stored_roots)
+        new_roots.update(stored_roots)
         run.rows_done = min(start + BATCH, len(resolved))
         async with session_scope() as session:
             merged = await session.merge(run)
@@ -190,7 +193,7 @@ async def run_import(*, import_id: int, progress: Progress | None = None) -> Imp
         if progress is not None:
             await progress(run)
 
-    roots = {r.spec.root for r in resolved}
+    roots = new_roots  # only contracts that received new executions can change
     async with session_scope() as session:
         rebuilt = await rebuild_trades(
             session=session, user_id=run.user_id, account_id=run.account_id, roots=roots

@@ -12,13 +12,11 @@ playbook link move to the new trade that holds its first execution.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, text, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,10 +25,33 @@ from trendedge.domain.matching import MatchedTrade, MatchFill, Side, match_fifo
 from trendedge.domain.risk import effective_stop, initial_risk, r_multiple
 from trendedge.models import Account, Execution, JournalEntry, Trade
 from trendedge.models._base import utcnow
+from trendedge.services.bulk import insert_unnest
 from trendedge.services.tenancy import get_owned
 
 UID_NAMESPACE = uuid.UUID("6f1c7a52-2d0e-4b7e-9d55-8a0f3c1e9b21")
-INSERT_BATCH = 1_000  # x ~25 columns stays under PostgreSQL's 32,767 bind parameters
+INSERT_BATCH = 10_000
+TRADE_COLUMNS = (
+    ("user_id", "integer"),
+    ("account_id", "integer"),
+    ("uid", "varchar"),
+    ("root", "varchar"),
+    ("symbol", "varchar"),
+    ("direction", "varchar"),
+    ("quantity", "numeric"),
+    ("entry_price", "numeric"),
+    ("exit_price", "numeric"),
+    ("entry_time", "timestamptz"),
+    ("exit_time", "timestamptz"),
+    ("gross_pnl", "numeric"),
+    ("commission", "numeric"),
+    ("net_pnl", "numeric"),
+    ("stop", "numeric"),
+    ("risk", "numeric"),
+    ("r_multiple", "numeric"),
+    ("currency", "varchar"),
+    ("source", "varchar"),
+    ("updated_at", "timestamptz"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +116,6 @@ def _trade_row(
         ),
         "currency": currency,
         "source": "import",
-        "rules_followed": [],
-        "legs": [],
         "updated_at": now,
     }
 
@@ -149,34 +168,33 @@ async def _rebuild_root(
     ]
     uid_to_id = dict(existing)
     for start in range(0, len(new_rows), INSERT_BATCH):
-        statement: Any = (
-            insert(Trade)
-            .values(new_rows[start : start + INSERT_BATCH])
-            .returning(col(Trade.uid), col(Trade.id))
+        batch = [
+            tuple(row[name] for name, _ in TRADE_COLUMNS)
+            for row in new_rows[start : start + INSERT_BATCH]
+        ]
+        inserted = await insert_unnest(
+            session, table="trades", columns=TRADE_COLUMNS, rows=batch, suffix="RETURNING uid, id"
         )
-        for uid, trade_id in (await session.exec(statement)).all():
-            uid_to_id[uid] = trade_id
+        uid_to_id.update({uid: trade_id for uid, trade_id in inserted})
 
     stale = {uid: trade_id for uid, trade_id in existing.items() if uid not in wanted}
-    if stale:
+    if stale:  # deleting them sets their executions' trade_id to NULL (ON DELETE SET NULL)
         await _move_links(session, stale=stale, wanted=wanted, uid_to_id=uid_to_id)
         await session.exec(delete(Trade).where(col(Trade.id).in_(list(stale.values()))))  # type: ignore[call-overload]
 
-    key_to_trade = {key: uid_to_id[uid] for uid, m in wanted.items() for key in m.execution_keys}
-    by_trade: dict[int, list[str]] = defaultdict(list)
-    for key, trade_id in key_to_trade.items():
-        by_trade[trade_id].append(key)
-    await session.exec(  # type: ignore[call-overload]
-        update(Execution)
-        .where(col(Execution.account_id) == account.id, col(Execution.root) == root)
-        .values(trade_id=None)
-    )
-    for trade_id, keys in by_trade.items():
-        await session.exec(  # type: ignore[call-overload]
-            update(Execution)
-            .where(col(Execution.account_id) == account.id, col(Execution.key).in_(keys))
-            .values(trade_id=trade_id)
-        )
+    links = [
+        (key, uid_to_id[uid])
+        for uid, m in wanted.items()
+        if uid not in existing
+        for key in m.execution_keys
+    ]
+    if links:
+        statement: Any = text(
+            "UPDATE executions SET trade_id = link.trade_id "
+            "FROM unnest(CAST(:keys AS varchar[]), CAST(:ids AS integer[])) AS link(key, trade_id) "
+            "WHERE executions.account_id = :account_id AND executions.key = link.key"
+        ).bindparams(keys=[k for k, _ in links], ids=[t for _, t in links], account_id=account.id)
+        await session.exec(statement)
     return Rebuilt(created=len(new_rows), kept=len(existing) - len(stale), replaced=len(stale))
 
 
