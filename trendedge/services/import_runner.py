@@ -10,15 +10,18 @@ overlapping files store nothing twice, even when two imports run at once.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from trendedge.db import session_scope
 from trendedge.domain.broker_csv.executions import Execution as ParsedExecution
-from trendedge.domain.broker_csv.executions import LineError
+from trendedge.domain.broker_csv.executions import LineError, ParseResult
 from trendedge.domain.broker_csv.fingerprints import assign_keys
 from trendedge.domain.broker_csv.symbols import ticker_for
 from trendedge.domain.contracts import ContractSpec, resolve_symbol
@@ -28,11 +31,13 @@ from trendedge.models import Account, ImportFile, ImportRun
 from trendedge.models._base import utcnow
 from trendedge.services import analytics_cache
 from trendedge.services.bulk import insert_unnest
-from trendedge.services.import_trades import rebuild_trades
+from trendedge.services.import_trades import Rebuilt, rebuild_trades
 from trendedge.services.imports import MAX_STORED_ERRORS, discard_file, mark
 from trendedge.settings import get_settings
 
 BATCH = 10_000
+HEARTBEAT_S = 0.5
+T = TypeVar("T")
 Progress = Callable[[ImportRun], Awaitable[None]]
 
 
@@ -147,6 +152,37 @@ async def _store_batch(run: ImportRun, batch: list[Resolved]) -> list[str]:
     return [root for (root,) in stored]
 
 
+def _read(text: str, options: ImportOptions) -> tuple[ParseResult, list[str]]:
+    """Parse and key the executions (CPU work, run in a thread)."""
+    parsed = parse_statement(text, options=options)
+    return parsed, assign_keys(parsed.executions)
+
+
+async def _with_heartbeat(
+    run: ImportRun, stage: str, progress: Progress | None, work: Awaitable[T]
+) -> T:
+    """Await `work`, saying every HEARTBEAT_S that `stage` is still going on."""
+    task = asyncio.ensure_future(work)
+    started = time.monotonic()
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=HEARTBEAT_S)
+        if done:
+            return task.result()
+        run.message = f"{stage} ({time.monotonic() - started:.0f} s)"
+        async with session_scope() as session:
+            merged = await session.merge(run)
+            await mark(session=session, run=merged, status="running", message=run.message)
+        if progress is not None:
+            await progress(run)
+
+
+async def _remember_mapping(session: AsyncSession, run: ImportRun, mapping: dict[str, Any]) -> None:
+    account = await session.get(Account, run.account_id)
+    if account is not None and account.user_id == run.user_id:
+        account.import_mapping = mapping
+        session.add(account)
+
+
 async def run_import(*, import_id: int, progress: Progress | None = None) -> ImportRun:
     """Run import `import_id` to its end state: done, rejected, needs_input or failed."""
     run, content = await _load(import_id)
@@ -155,12 +191,14 @@ async def run_import(*, import_id: int, progress: Progress | None = None) -> Imp
         text = decode_statement(content, max_bytes=get_settings().import_max_bytes)
     except StatementRejected as exc:
         return await _finish(run, "rejected", str(exc))
-    parsed = parse_statement(text, options=options)
+    parsed, keys = await _with_heartbeat(
+        run, "Reading and checking rows", progress, asyncio.to_thread(_read, text, options)
+    )
     if parsed.questions:
         asked = " ".join(q.message for q in parsed.questions)
         questions = [{"line": 0, "column": q.kind, "message": q.message} for q in parsed.questions]
         return await _finish(run, "needs_input", asked, errors=questions)
-    resolved, unknown = _resolve(parsed.executions, assign_keys(parsed.executions))
+    resolved, unknown = _resolve(parsed.executions, keys)
     errors = [*parsed.errors, *unknown]
     rejected_lines = len({e.line for e in errors})
     if errors and not options.accept_partial:
@@ -193,16 +231,16 @@ async def run_import(*, import_id: int, progress: Progress | None = None) -> Imp
         if progress is not None:
             await progress(run)
 
-    roots = new_roots  # only contracts that received new executions can change
-    async with session_scope() as session:
-        rebuilt = await rebuild_trades(
-            session=session, user_id=run.user_id, account_id=run.account_id, roots=roots
-        )
-        if options.mapping is not None:
-            account = await session.get(Account, run.account_id)
-            if account is not None and account.user_id == run.user_id:
-                account.import_mapping = options.mapping
-                session.add(account)
+    async def rebuild() -> Rebuilt:
+        async with session_scope() as session:
+            done = await rebuild_trades(
+                session=session, user_id=run.user_id, account_id=run.account_id, roots=new_roots
+            )  # only contracts that received new executions can change
+            if options.mapping is not None:
+                await _remember_mapping(session, run, options.mapping)
+        return done
+
+    rebuilt = await _with_heartbeat(run, "Matching executions into trades", progress, rebuild())
     await analytics_cache.invalidate(user_id=run.user_id)
     duplicates = len(resolved) - created
     summary = (

@@ -11,6 +11,7 @@ playbook link move to the new trade that holds its first execution.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -140,7 +141,7 @@ async def _rebuild_root(
     ]
     symbol_of = {key: symbol for key, *_, symbol, _currency in rows}
     currency_of = {key: currency for key, *_, currency in rows}
-    matched = match_fifo(fills).trades
+    matched = (await asyncio.to_thread(match_fifo, fills)).trades  # CPU work off the loop
     wanted = {trade_uid(account.id or 0, m.execution_keys): m for m in matched}
 
     existing_rows = (
