@@ -90,7 +90,7 @@ async def run_once(user_id: int, account_id: int, content: bytes) -> dict[str, f
         now = time.monotonic()
         seen = (current.status, current.rows_done, current.message)
         if seen != last_seen:
-            if current.status == "running":
+            if current.status == "running" and last_seen and last_seen[0] == "running":
                 longest_gap = max(longest_gap, now - last_change)
             last_change, last_seen, updates = now, seen, updates + 1
         if current.status not in ("queued", "running"):

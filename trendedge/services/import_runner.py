@@ -35,7 +35,7 @@ from trendedge.services.import_trades import Rebuilt, rebuild_trades
 from trendedge.services.imports import MAX_STORED_ERRORS, discard_file, mark
 from trendedge.settings import get_settings
 
-BATCH = 10_000
+BATCH = 2_500  # one batch stores in well under a second: progress keeps moving
 HEARTBEAT_S = 0.5
 T = TypeVar("T")
 Progress = Callable[[ImportRun], Awaitable[None]]
