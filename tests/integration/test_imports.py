@@ -246,3 +246,38 @@ async def test_an_ambiguous_file_asks_and_runs_again_with_the_answer(db: AsyncSe
         await imports.resubmit_import(
             session=db, user_id=alice, import_id=asked.id or 0, answers={}
         )
+
+
+FIXTURES = __import__("pathlib").Path(__file__).parents[1] / "fixtures" / "broker_csv"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected_format", "options"),
+    [
+        ("generic.csv", "generic", {}),
+        ("generic_eu.csv", "generic", {}),
+        ("tradovate_fills.csv", "tradovate_fills", {}),
+        ("tradovate_orders.csv", "tradovate_orders", {}),
+        ("ninjatrader_executions.csv", "ninjatrader_executions", {"date_order": "month_first"}),
+        ("ninjatrader_trades.csv", "ninjatrader_trades", {"date_order": "month_first"}),
+        ("ibkr_flex_trades.csv", "ibkr_flex_trades", {"accept_partial": True}),
+        ("tradestation.csv", "tradestation", {}),
+    ],
+)
+async def test_every_sample_format_imports_into_trades(
+    db: AsyncSession, name: str, expected_format: str, options: dict[str, object]
+) -> None:
+    alice = await make_user(db, "alice")
+    account = await make_account(db, alice)
+    await db.commit()
+    text = (FIXTURES / name).read_text()
+    run = await import_text(alice, account, text, **options)
+    assert run.format == expected_format, run.message
+    assert run.status == "done", (run.message, run.errors)
+    assert run.trades_created > 0 and run.executions_created > 0
+    trades = await trades_of(account)
+    assert len(trades) == run.trades_created
+    assert all(t.source == "import" and t.quantity > 0 for t in trades)
+    again = await import_text(alice, account, text, **options)
+    assert (again.executions_created, again.trades_created) == (0, 0)
+    assert again.duplicates == run.executions_created

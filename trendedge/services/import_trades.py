@@ -74,7 +74,7 @@ def trade_uid(account_id: int, keys: tuple[str, ...]) -> str:
 def _trade_row(
     *, user_id: int, account: Account, root: str, symbol: str, currency: str, m: MatchedTrade
 ) -> dict[str, Any]:
-    spec = resolve_symbol(symbol)
+    spec = resolve_symbol(root)
     gross = m.points * spec.point_value
     net = gross - m.fees
     stop = effective_stop(
