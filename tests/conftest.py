@@ -49,6 +49,7 @@ def embedded(data_dir: Path) -> Iterator[tuple[EmbeddedPostgres, EmbeddedRedis]]
     os.environ["REDIS_URL"] = redis_server.url
     os.environ["APP_ENV"] = "development"
     os.environ["LOG_JSON"] = "1"
+    os.environ["SCREENSHOT_DIR"] = str(data_dir / "screenshots")
     get_settings.cache_clear()
     migrations.upgrade(postgres.url)
     yield postgres, redis_server
