@@ -99,7 +99,31 @@ def paper_fields(values: rx.Var[dict[str, str]], errors: rx.Var[dict[str, str]])
             spacing="3",
             align="start",
         ),
+        default_stop_field(values["default_stop_ticks"], errors["default_stop_ticks"]),
         spacing="2",
+        width="100%",
+    )
+
+
+def default_stop_field(value: rx.Var[str], error: rx.Var[str]) -> rx.Component:
+    """The account's default stop rule: ticks from the entry, used when a trade has no stop."""
+    return rx.vstack(
+        text_field(
+            "Default stop (ticks)",
+            name="default_stop_ticks",
+            value=value,
+            error=error,
+            placeholder="none",
+            input_mode="numeric",
+        ),
+        rx.text(
+            "When a signal or a manual trade carries no stop, assume one this many ticks "
+            "from the entry so its R can be computed. Leave blank for none.",
+            size="1",
+            color=rx.color("gray", 10),
+            id="help-default_stop_ticks",
+        ),
+        spacing="1",
         width="100%",
     )
 

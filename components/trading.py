@@ -150,7 +150,11 @@ def trades_table(rows: rx.Var[list]) -> rx.Component:
             rx.table.cell(trade.exit_time, white_space="nowrap", color=rx.color("gray", 11)),
             rx.table.cell(trade.account_name, white_space="nowrap"),
             rx.table.row_header_cell(
-                rx.text(trade.root, weight="bold", as_="span", title=trade.symbol)
+                rx.link(
+                    rx.text(trade.root, weight="bold", as_="span", title=trade.symbol),
+                    href="/trades/" + trade.id.to_string(),
+                    class_name="trade-link",
+                )
             ),
             rx.table.cell(_side_badge(trade.direction)),
             _num_cell(trade.quantity),
@@ -160,6 +164,8 @@ def trades_table(rows: rx.Var[list]) -> rx.Component:
             _num_cell(trade.r_multiple),
             _num_cell(trade.commission),
             rx.table.cell(trade.setup),
+            rx.table.cell(rx.badge(trade.source, variant="surface", color_scheme="gray")),
+            rx.table.cell(trade.playbook, white_space="nowrap"),
         )
 
     return rx.table.root(
@@ -176,6 +182,8 @@ def trades_table(rows: rx.Var[list]) -> rx.Component:
                 _num_header("R"),
                 _num_header("Commission"),
                 _header("Setup"),
+                _header("Source"),
+                _header("Playbook"),
             )
         ),
         rx.table.body(rx.foreach(rows, row)),

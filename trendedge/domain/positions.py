@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Literal
 
+from trendedge.domain import risk
 from trendedge.domain.contracts import ContractSpec
 from trendedge.domain.fills import Side, SimulatedFill
 
@@ -124,10 +125,10 @@ class ClosedTrade:
     commission = pro-rata share of the entry commission + the closing fill's commission for
     this quantity; net_pnl = gross_pnl - commission.
 
-    r_multiple = (exit - entry) * direction / |entry - stop|, using the stop in force when
-    the trade closed and the average entry: the price result in units of initial risk,
-    before commission (so it measures the trade, not the costs). None without a stop or
-    when the stop equals the entry (no risk defined).
+    r_multiple = (exit - entry) * direction / |entry - stop| (`trendedge.domain.risk`), using
+    the stop in force when the trade closed and the average entry: the price result in units
+    of initial risk, before commission (so it measures the trade, not the costs). None
+    without a stop or when the stop equals the entry (no risk defined).
     """
 
     direction: Direction
@@ -163,14 +164,6 @@ def _pro_rata(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:
     return share if share == rounded else rounded
 
 
-def _r_multiple(
-    direction: int, entry: Decimal, exit_: Decimal, stop: Decimal | None
-) -> Decimal | None:
-    if stop is None or stop == entry:
-        return None
-    return (exit_ - entry) * direction / abs(entry - stop)
-
-
 def _closed_trade(
     state: PositionState,
     quantity: Decimal,
@@ -191,7 +184,12 @@ def _closed_trade(
         gross_pnl=gross,
         commission=commission,
         net_pnl=gross - commission,
-        r_multiple=_r_multiple(direction, state.avg_entry_price, fill.price, state.stop),
+        r_multiple=risk.r_multiple(
+            direction=direction,
+            entry_price=state.avg_entry_price,
+            exit_price=fill.price,
+            stop=state.stop,
+        ),
         stop=state.stop,
         target=state.target,
         setup=state.setup,
@@ -271,3 +269,46 @@ def unrealized_pnl(state: PositionState, last_price: Decimal, spec: ContractSpec
     if state.is_flat:
         return _ZERO
     return (last_price - state.avg_entry_price) * state.quantity * spec.point_value
+
+
+def apply_default_stop(
+    outcome: FillOutcome, *, ticks: int | None, tick_size: Decimal
+) -> FillOutcome:
+    """The account's default stop rule applied to a fill's outcome.
+
+    With `ticks` set, an open position without a stop gets the stop `ticks` ticks against
+    its average entry, and a closed trade without a stop gets one against its entry (and
+    so an R multiple). With `ticks` None the outcome is returned unchanged.
+    """
+    if ticks is None:
+        return outcome
+    state = outcome.new_state
+    if not state.is_flat and state.stop is None:
+        stop = risk.default_stop(
+            direction=1 if state.quantity > 0 else -1,
+            entry_price=state.avg_entry_price,
+            ticks=ticks,
+            tick_size=tick_size,
+        )
+        state = replace(state, stop=stop)
+    closed = []
+    for trade in outcome.closed:
+        if trade.stop is None:
+            stop = risk.default_stop(
+                direction=trade.direction,
+                entry_price=trade.entry_price,
+                ticks=ticks,
+                tick_size=tick_size,
+            )
+            trade = replace(
+                trade,
+                stop=stop,
+                r_multiple=risk.r_multiple(
+                    direction=trade.direction,
+                    entry_price=trade.entry_price,
+                    exit_price=trade.exit_price,
+                    stop=stop,
+                ),
+            )
+        closed.append(trade)
+    return FillOutcome(state, tuple(closed), outcome.action)

@@ -26,11 +26,17 @@ def trading_page() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.text(
-                        "Paper trades from your webhook signals. This page updates by itself.",
+                        "Paper trades from your webhook signals and trades you enter by hand. "
+                        "This page updates by itself.",
                         color=rx.color("gray", 11),
                     ),
                     rx.spacer(),
                     live_indicator(LiveState.live),
+                    rx.link(
+                        rx.button(rx.icon("plus", size=16), "New trade"),
+                        href="/trades/new",
+                        id="new-trade",
+                    ),
                     width="100%",
                     align="center",
                 ),

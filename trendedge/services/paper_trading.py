@@ -19,7 +19,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from trendedge.domain.contracts import ContractSpec, resolve_symbol
 from trendedge.domain.fills import Side, simulate_fill
-from trendedge.domain.positions import FillEvent, PositionState, apply_fill
+from trendedge.domain.positions import (
+    FillEvent,
+    PositionState,
+    apply_default_stop,
+    apply_fill,
+)
+from trendedge.domain.risk import initial_risk
 from trendedge.domain.signals import SignalError, TradingViewAlert, plan_order
 from trendedge.models import Account, Fill, Order, Position, Signal, SignalStatus, Trade
 from trendedge.models._base import utcnow
@@ -218,6 +224,9 @@ async def execute_signal(
         ),
         spec,
     )
+    outcome = apply_default_stop(
+        outcome, ticks=account.default_stop_ticks, tick_size=spec.tick_size
+    )
     trades = [
         Trade(
             user_id=signal.user_id,
@@ -235,6 +244,13 @@ async def execute_signal(
             net_pnl=t.net_pnl,
             r_multiple=t.r_multiple,
             stop=t.stop,
+            target=t.target,
+            risk=initial_risk(
+                entry_price=t.entry_price,
+                stop=t.stop,
+                quantity=t.quantity,
+                point_value=spec.point_value,
+            ),
             setup=t.setup,
             currency=spec.currency,
             close_fill_id=fill.id,

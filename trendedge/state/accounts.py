@@ -24,6 +24,7 @@ FIELDS = (
     "slippage_ticks",
     "commission_per_side",
     "fill_basis",
+    "default_stop_ticks",
 )
 EMPTY_FORM = {
     "name": "",
@@ -34,6 +35,7 @@ EMPTY_FORM = {
     "slippage_ticks": "1",
     "commission_per_side": "",  # blank: the contract's default commission
     "fill_basis": FillBasis.alert_price.value,
+    "default_stop_ticks": "",  # blank: no default stop rule
 }
 NO_ERRORS = dict.fromkeys(FIELDS, "")
 
@@ -76,6 +78,9 @@ def form_of(account: Account) -> dict[str, str]:
         "slippage_ticks": str(account.slippage_ticks),
         "commission_per_side": _plain(account.commission_per_side),
         "fill_basis": FillBasis(account.fill_basis).value,
+        "default_stop_ticks": ""
+        if account.default_stop_ticks is None
+        else str(account.default_stop_ticks),
     }
 
 

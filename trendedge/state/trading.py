@@ -10,7 +10,7 @@ import reflex as rx
 
 from trendedge.db import session_scope
 from trendedge.models import Trade
-from trendedge.services import trading_views
+from trendedge.services import playbooks, trading_views
 from trendedge.services.trading_views import AccountEquity, OpenPosition
 from trendedge.state.auth import require_user_id
 
@@ -98,6 +98,8 @@ class TradeRow:
     commission: str
     setup: str
     currency: str
+    source: str = ""
+    playbook: str = ""
 
 
 def equity_card(item: AccountEquity) -> EquityCard:
@@ -135,7 +137,9 @@ def position_row(item: OpenPosition) -> PositionRow:
     )
 
 
-def trade_row(trade: Trade, account_names: dict[int, str]) -> TradeRow:
+def trade_row(
+    trade: Trade, account_names: dict[int, str], playbook_names: dict[int, str] | None = None
+) -> TradeRow:
     assert trade.id is not None
     return TradeRow(
         id=trade.id,
@@ -153,6 +157,8 @@ def trade_row(trade: Trade, account_names: dict[int, str]) -> TradeRow:
         commission=fmt_money(trade.commission),
         setup=trade.setup or "",
         currency=trade.currency,
+        source=trade.source,
+        playbook=(playbook_names or {}).get(trade.playbook_id or 0, ""),
     )
 
 
@@ -170,10 +176,11 @@ class TradingState(rx.State):
             equity = await trading_views.account_equity(session=session, user_id=user_id)
             positions = await trading_views.open_positions(session=session, user_id=user_id)
             trades = await trading_views.recent_trades(session=session, user_id=user_id)
+            books = await playbooks.playbook_names(session=session, user_id=user_id)
         names = {e.account.id: e.account.name for e in equity if e.account.id is not None}
         self.equity = [equity_card(e) for e in equity]
         self.positions = [position_row(p) for p in positions]
-        self.trades = [trade_row(t, names) for t in trades]
+        self.trades = [trade_row(t, names, books) for t in trades]
         self.loaded = True
 
     @rx.event
