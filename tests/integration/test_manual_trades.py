@@ -281,3 +281,27 @@ async def test_paper_trade_without_rule_or_stop_has_no_r(clean) -> None:
             await execute_signal(session=session, signal_id=signal_id)
     [trade] = await all_trades()
     assert (trade.stop, trade.r_multiple, trade.risk) == (None, None, None)
+
+
+async def test_deleting_a_trade_removes_its_journal_screenshot_files(clean) -> None:
+    from tests.support.journal import image_bytes
+    from trendedge.services import journal, screenshots
+    from trendedge.settings import get_settings
+
+    alice, account_id = await make_user("alice")
+    trade = await create(alice, trade_data(account_id))
+    assert trade.id is not None
+    entry = await journal.save(user_id=alice, trade_id=trade.id, data={"notes": "chart"})
+    async with session_scope() as session:
+        shot = await screenshots.store(
+            session=session,
+            user_id=alice,
+            entry_id=entry.id or 0,
+            data=image_bytes("PNG"),
+            filename="chart.png",
+        )
+    stored = get_settings().screenshots_path / shot.storage_name
+    assert stored.is_file()
+    async with session_scope() as session:
+        await manual_trades.delete_trade(session=session, user_id=alice, trade_id=trade.id)
+    assert not stored.exists()

@@ -30,7 +30,7 @@ from trendedge.domain.manual_trades import (
 )
 from trendedge.models import Account, Trade
 from trendedge.models._base import utcnow
-from trendedge.services import analytics_cache
+from trendedge.services import analytics_cache, journal, screenshots
 from trendedge.services.errors import ConflictError, InvalidInputError, NotFoundError
 from trendedge.services.playbooks import link_rules
 from trendedge.services.tenancy import get_owned, new_owned, owned_by
@@ -214,5 +214,12 @@ async def delete_trade(*, session: AsyncSession, user_id: int, trade_id: int) ->
             f"Only manual trades can be deleted: this {trade.source} trade is the record of "
             "what your account did. You can still change its playbook, rules, stop and target."
         )
+    entries = await journal.entries_of_trades(
+        session=session, user_id=user_id, trade_ids=[trade_id]
+    )
+    files = await screenshots.storage_names_for_entries(
+        session=session, user_id=user_id, entry_ids=[e.id for e in entries if e.id is not None]
+    )
+    screenshots.remove_files_on_commit(session, files)  # rows go by cascade, files after commit
     await session.delete(trade)
     await _commit(session, user_id)
