@@ -14,6 +14,7 @@ from trendedge.models.account import FillBasis
 from trendedge.services import accounts
 from trendedge.services.errors import ServiceError
 from trendedge.state.auth import AuthState, require_user_id
+from trendedge.state.display_time import show_time
 
 FIELDS = (
     "name",
@@ -60,7 +61,7 @@ def to_row(account: Account) -> AccountRow:
         currency=account.currency,
         initial_balance=f"{account.initial_balance:,.2f}",
         notes=account.notes,
-        updated_at=f"{account.updated_at:%Y-%m-%d %H:%M} UTC",
+        updated_at=show_time(account.updated_at),
     )
 
 

@@ -9,7 +9,9 @@ from reflex.event import EventSpec
 
 from trendedge.auth.cookies import SESSION_COOKIE, cookie_from_header, safe_next_path
 from trendedge.db import session_scope
+from trendedge.services import preferences
 from trendedge.services.sessions import user_for_token
+from trendedge.state.display_time import use_zone
 
 
 def current_path(url: str, path: str) -> str:
@@ -41,6 +43,9 @@ class AuthState(rx.State):
             self._user_id, self.email, self.display_name = None, "", ""
             return None
         self._user_id = user.id
+        async with session_scope() as session:
+            prefs = await preferences.get_preferences(session=session, user_id=user.id or 0)
+        use_zone(prefs.time_zone)
         self.email = user.email or user.subject
         self.display_name = user.name or self.email
         return user.id

@@ -19,6 +19,7 @@ from trendedge.models import ImportRun
 from trendedge.services import accounts, imports, preferences
 from trendedge.services.errors import ServiceError
 from trendedge.state.auth import AuthState, require_user_id
+from trendedge.state.display_time import show_time
 
 UPLOAD_ID = "statement-upload"
 POLL_S = 0.4
@@ -78,7 +79,7 @@ def view_of(run: ImportRun) -> ImportView:
         rejected=run.rejected,
         errors=[] if asking else entries,
         questions=entries if asking else [],
-        created_at=f"{run.created_at:%Y-%m-%d %H:%M} UTC",
+        created_at=show_time(run.created_at),
     )
 
 

@@ -19,6 +19,7 @@ from trendedge.services.errors import NotFoundError, ServiceError
 from trendedge.services.journal import TradeInfo
 from trendedge.settings import get_settings
 from trendedge.state.auth import AuthState, require_user_id
+from trendedge.state.display_time import show_time
 
 FIELDS = ("notes", "tags", "mistakes", "rating")
 NO_ERRORS = dict.fromkeys((*FIELDS, "screenshot"), "")
@@ -50,8 +51,8 @@ def trade_fields(info: TradeInfo) -> dict[str, str]:
         "symbol": info.symbol,
         "direction": info.direction,
         "quantity": f"{info.quantity.normalize():f}",
-        "entry": f"{info.entry_price.normalize():f} at {info.entry_time:%Y-%m-%d %H:%M} UTC",
-        "exit": f"{info.exit_price.normalize():f} at {info.exit_time:%Y-%m-%d %H:%M} UTC",
+        "entry": f"{info.entry_price.normalize():f} at {show_time(info.entry_time)}",
+        "exit": f"{info.exit_price.normalize():f} at {show_time(info.exit_time)}",
         "pnl": f"{pnl:+,.2f} {info.currency}",
         "pnl_sign": "1" if pnl > 0 else ("-1" if pnl < 0 else "0"),
         "r": "" if info.r_multiple is None else f"{info.r_multiple:+.2f} R",

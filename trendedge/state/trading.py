@@ -13,6 +13,7 @@ from trendedge.models import Trade
 from trendedge.services import playbooks, trading_views
 from trendedge.services.trading_views import AccountEquity, OpenPosition
 from trendedge.state.auth import require_user_id
+from trendedge.state.display_time import show_time
 
 
 def fmt_price(value: Decimal | None) -> str:
@@ -42,7 +43,8 @@ def fmt_money(value: Decimal | None) -> str:
 
 
 def fmt_time(value: datetime | None) -> str:
-    return "—" if value is None else f"{value:%Y-%m-%d %H:%M:%S}"
+    """A stored (UTC) time shown in the user's zone."""
+    return show_time(value, seconds=True)
 
 
 def sign_of(value: Decimal | None) -> int:

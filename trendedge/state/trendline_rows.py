@@ -9,11 +9,12 @@ from decimal import Decimal
 from trendedge.domain.bars import BarIssue
 from trendedge.models.trendline import ScanRun, TrendlineAlert, WatchlistItem
 from trendedge.services.trendline_views import LineView
+from trendedge.state.display_time import show_time
 from trendedge.state.trading import fmt_price
 
 
 def fmt_when(value: datetime | None) -> str:
-    return "—" if value is None else f"{value:%Y-%m-%d %H:%M} UTC"
+    return show_time(value)
 
 
 def pair_key(instrument: str, timeframe: str) -> str:

@@ -19,6 +19,7 @@ from trendedge.services.errors import ServiceError
 from trendedge.services.webhook_tokens import IssuedToken
 from trendedge.settings import get_settings
 from trendedge.state.auth import AuthState, require_user_id
+from trendedge.state.display_time import show_time
 
 FIELDS = ("account_id", "label", "hmac_secret", "allowed_ips")
 EMPTY_FORM = dict.fromkeys(FIELDS, "")
@@ -60,7 +61,7 @@ def webhook_row(token: WebhookToken, account_names: dict[int, str]) -> WebhookRo
 
 
 def fmt_minute(value: datetime | None) -> str:
-    return "never" if value is None else f"{value:%Y-%m-%d %H:%M}"
+    return show_time(value, empty="never")
 
 
 def _clean(form_data: dict[str, Any]) -> dict[str, str]:
