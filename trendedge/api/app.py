@@ -9,7 +9,14 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Scope
 
-from trendedge.api import accounts_routes, auth_routes, health, webhooks
+from trendedge.api import (
+    accounts_routes,
+    auth_routes,
+    export_routes,
+    health,
+    screenshots_routes,
+    webhooks,
+)
 from trendedge.api.errors import error_response
 from trendedge.api.middleware import RequestContextMiddleware
 from trendedge.settings import get_settings
@@ -60,6 +67,8 @@ def build_routes_app() -> Starlette:
         *health.routes,
         *auth_routes.routes,
         *accounts_routes.routes,
+        *screenshots_routes.routes,
+        *export_routes.routes,
         *webhooks.routes,
     ]
     return Starlette(

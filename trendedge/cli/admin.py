@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
+from typing import Any
 
 import click
 
@@ -160,3 +162,178 @@ def fetch_bars(symbol: str, timeframe: str, full: bool, base_url: str | None) ->
         )
 
     asyncio.run(work())
+
+
+async def _owner_id(session: Any, email: str) -> int:
+    """The id of the one user with e-mail `email` (ClickException otherwise)."""
+    from sqlmodel import select
+
+    from trendedge.models import User
+
+    found = (await session.exec(select(User).where(User.email == email))).all()
+    if len(found) != 1:
+        raise click.ClickException(
+            f"no user with e-mail {email}"
+            if not found
+            else f"{len(found)} users have e-mail {email}; sign-in identities differ"
+        )
+    user_id: int = found[0].id
+    return user_id
+
+
+async def _account_id(session: Any, user_id: int, name: str | None) -> int | None:
+    from trendedge.services import accounts
+
+    if name is None:
+        return None
+    owned = await accounts.list_accounts(session=session, user_id=user_id)
+    match = next((a.id for a in owned if a.name == name), None)
+    if match is None:
+        raise click.ClickException(f"no account named '{name}'")
+    return match
+
+
+@admin.command("seed-demo")
+@click.argument("email")
+@click.option("--issuer", default=None, help="OIDC issuer (default: the configured one).")
+@click.option("--subject", default=None, help="OIDC subject (default: the e-mail).")
+def seed_demo(email: str, issuer: str | None, subject: str | None) -> None:
+    """Create a demo user EMAIL with accounts, bars, paper trades, playbooks and a journal."""
+    from trendedge.services.demo_seed import AlreadySeeded
+    from trendedge.services.demo_seed import seed_demo as seed
+    from trendedge.services.errors import ServiceError
+
+    if "@" not in email:
+        raise click.BadParameter("must be an e-mail address", param_hint="EMAIL")
+    issuer = issuer or get_settings().oidc_issuer or LOCAL_ISSUER
+    bars: dict[str, Any] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "bars":
+            if done == 0:
+                click.echo("writing bars …")
+            return
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = click.progressbar(length=total, label="paper-trading the demo")
+            bar.__enter__()
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    async def work() -> list[str]:
+        summary = await seed(
+            email=email, issuer=issuer, subject=subject, progress=progress, scope=job_session
+        )
+        return summary.lines()
+
+    try:
+        lines = asyncio.run(work())
+    except AlreadySeeded as exc:
+        click.echo(f"{exc.message}; nothing changed")
+        return
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    for line in lines:
+        click.echo(line)
+
+
+@admin.command("export-trades")
+@click.argument("email")
+@click.option("--journal", is_flag=True, help="Export journal entries instead of trades.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to this file (default: standard output).",
+)
+@click.option("--account", "account_name", default=None, help="Only this account's trades.")
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="First exit day (YYYY-MM-DD, UTC).",
+)
+@click.option(
+    "--to",
+    "end",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Last exit day (YYYY-MM-DD, UTC).",
+)
+def export_trades(
+    email: str,
+    journal: bool,
+    output: str | None,
+    account_name: str | None,
+    start: datetime | None,
+    end: datetime | None,
+) -> None:
+    """Write the trades (or journal entries) of EMAIL as TrendEdge CSV."""
+    from trendedge.services import trade_export
+    from trendedge.services.errors import ServiceError
+
+    async def work(stream: Any) -> None:
+        async with job_session() as session:
+            user_id = await _owner_id(session, email)
+            chunks = (
+                trade_export.iter_journal_entries_csv if journal else trade_export.iter_trades_csv
+            )(
+                session=session,
+                user_id=user_id,
+                account_id=await _account_id(session, user_id, account_name),
+                start=start.date() if start else None,
+                end=end.date() if end else None,
+            )
+            async for chunk in chunks:
+                stream.write(chunk.encode("utf-8"))
+
+    with click.open_file(output or "-", "wb") as stream:
+        try:
+            asyncio.run(work(stream))
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from exc
+    if output:
+        click.echo(f"{output}: {'journal entries' if journal else 'trades'} written", err=True)
+
+
+@admin.command("import-trades")
+@click.argument("email")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
+@click.option(
+    "--account",
+    "account_name",
+    default=None,
+    help="Import every trade into this account (default: the names in the file).",
+)
+def import_trades(email: str, file: str, account_name: str | None) -> None:
+    """Read a TrendEdge trades or journal CSV into the data of EMAIL (no duplicates)."""
+    from pathlib import Path
+
+    from trendedge.services import trade_import
+    from trendedge.services.errors import ServiceError
+
+    path = Path(file)
+    if path.stat().st_size > trade_import.MAX_BYTES:
+        raise click.ClickException(f"{file} is larger than {trade_import.MAX_BYTES // 2**20} MB")
+
+    data = path.read_bytes()
+
+    async def work() -> trade_import.ImportReport:
+        async with job_session() as session:
+            user_id = await _owner_id(session, email)
+        return await trade_import.import_file(
+            user_id=user_id, data=data, account_name=account_name, scope=job_session
+        )
+
+    try:
+        report = asyncio.run(work())
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(report.summary())
+    if report.errors:
+        for error in report.errors:
+            click.echo(str(error), err=True)
+        raise SystemExit(1)
