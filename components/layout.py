@@ -16,6 +16,9 @@ NAV_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("Webhooks", "/webhooks", "webhook"),
     ("Imports", "/imports", "file-up"),
     ("Accounts", "/accounts", "wallet"),
+    ("Import & export", "/data", "arrow-down-up"),
+    ("Money", "/money", "coins"),
+    ("Settings", "/settings", "settings"),
 )
 
 

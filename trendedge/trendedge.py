@@ -11,9 +11,12 @@ from trendedge.db import dispose_engines
 from trendedge.logging import configure_logging
 from trendedge.pages.accounts import account_edit_page, accounts_page
 from trendedge.pages.dashboard import dashboard_page
+from trendedge.pages.data_transfer import data_transfer_page
 from trendedge.pages.imports import imports_page
 from trendedge.pages.journal import journal_day_page, journal_page, journal_trade_page
+from trendedge.pages.money import money_page
 from trendedge.pages.playbooks import playbook_page, playbooks_page
+from trendedge.pages.settings import settings_page
 from trendedge.pages.signals import signals_page
 from trendedge.pages.signin import signin_page
 from trendedge.pages.trade_detail import trade_detail_page, trade_new_page
@@ -24,11 +27,14 @@ from trendedge.settings import get_settings, require_startable
 from trendedge.state.accounts import AccountEditState, AccountsState
 from trendedge.state.analytics import AnalyticsState
 from trendedge.state.auth import AuthState
+from trendedge.state.data_transfer import DataTransferState
 from trendedge.state.imports import ImportsState
 from trendedge.state.journal import JournalEntryState, JournalState
 from trendedge.state.live import LiveState
 from trendedge.state.manual_trades import TradeDetailState
+from trendedge.state.money import MoneyState
 from trendedge.state.playbooks import PlaybookDetailState, PlaybooksState
+from trendedge.state.preferences import SettingsState
 from trendedge.state.signals import SignalsState
 from trendedge.state.signin import SignInState
 from trendedge.state.trading import TradingState
@@ -140,4 +146,22 @@ app.add_page(
     route="/imports",
     title="Import statements · TrendEdge",
     on_load=[AuthState.require_user, ImportsState.load],
+)
+app.add_page(
+    money_page,
+    route="/money",
+    title="Money · TrendEdge",
+    on_load=[AuthState.require_user, MoneyState.load],
+)
+app.add_page(
+    settings_page,
+    route="/settings",
+    title="Settings · TrendEdge",
+    on_load=[AuthState.require_user, SettingsState.load],
+)
+app.add_page(
+    data_transfer_page,
+    route="/data",
+    title="Import & export · TrendEdge",
+    on_load=[AuthState.require_user, DataTransferState.load],
 )

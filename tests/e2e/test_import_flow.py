@@ -83,3 +83,11 @@ async def test_upload_progress_questions_partial_and_converted_kpis(
     )
     await expect(page.locator("#error-import-file")).to_contain_text("unknown format")
     await expect(page.locator("#map-date")).to_be_visible()
+
+    # TrendEdge's own export is recognised by its header and read back without duplicates.
+    export = await page.request.get(web_app + "/api/v1/export/trades.csv")
+    assert export.ok
+    await upload(page, tmp_path, "trendedge-export.csv", await export.text())
+    await expect(page.locator("#import-status")).to_have_text("done", timeout=60_000)
+    await expect(page.locator("#import-duplicates")).to_have_text("3")
+    await expect(page.locator("#import-trades")).to_have_text("0")

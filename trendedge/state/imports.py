@@ -15,8 +15,9 @@ import reflex as rx
 
 from trendedge.db import session_scope
 from trendedge.domain.broker_csv.mapping import OPTIONAL, REQUIRED
+from trendedge.domain.csv_formats import detect_format
 from trendedge.models import ImportRun
-from trendedge.services import accounts, imports, preferences
+from trendedge.services import accounts, imports, preferences, trade_import
 from trendedge.services.errors import ServiceError
 from trendedge.state.auth import AuthState, require_user_id
 from trendedge.state.display_time import show_time
@@ -180,6 +181,8 @@ class ImportsState(rx.State):
             self.errors = {**NO_ERRORS, "file": "choose a CSV file"}
             return []
         content = await files[0].read()
+        if own_export_kind(content) is not None:
+            return await self._import_own_export(user_id, files[0].name or "", content)
         try:
             async with session_scope() as session:
                 run = await imports.start_import(
@@ -222,6 +225,37 @@ class ImportsState(rx.State):
                 yield event
         finally:
             self.busy = False
+
+    async def _import_own_export(self, user_id: int, filename: str, content: bytes) -> list[Any]:
+        """TrendEdge's own trades/journal CSV: read back directly (all or nothing)."""
+        account_name = next(
+            (o["name"] for o in self.account_options if o["id"] == self.account_id), None
+        )
+        try:
+            report = await trade_import.import_file(
+                user_id=user_id, data=content, account_name=account_name
+            )
+        except ServiceError as exc:
+            self.errors = {**NO_ERRORS, "file": exc.message}
+            return []
+        self.current = ImportView(
+            id=-1,
+            filename=filename,
+            format=f"trendedge_{report.kind}",
+            status="done" if report.ok else "rejected",
+            message=report.summary(),
+            percent=100 if report.ok else 0,
+            rows_done=report.rows_read,
+            rows_total=report.rows_read,
+            trades_created=report.created,
+            duplicates=report.duplicates,
+            rejected=len({e.line for e in report.errors}),
+            errors=[
+                {"line": str(e.line), "column": e.field, "message": e.message}
+                for e in report.errors[:1000]
+            ],
+        )
+        return [rx.clear_selected_files(UPLOAD_ID)]
 
     async def _resubmit(self, answers: dict[str, Any]):
         user_id = await require_user_id(self)
@@ -276,6 +310,12 @@ class ImportsState(rx.State):
             yield rx.toast.info("The file needs an answer before it can be imported")
         else:
             yield rx.toast.error(run.message)
+
+
+def own_export_kind(content: bytes) -> str | None:
+    """ "trades"/"journal" when `content` is TrendEdge's own export (by its header)."""
+    head = content[:4096].decode("utf-8-sig", errors="replace")
+    return detect_format(head)
 
 
 async def _enqueue(import_id: int) -> None:
