@@ -7,6 +7,7 @@ import base64
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+import asyncpg
 import pytest
 
 from tests.support.commands import Result, run_cli
@@ -123,6 +124,14 @@ async def test_migrate_creates_and_drops_the_tables(database_url: str, cli_env) 
         up = ok(await asyncio.to_thread(run_cli, "migrate", env=env))
         assert "database at head" in up.stdout
         assert tables <= await public_tables(url)
+        connection = await asyncpg.connect(url)
+        try:  # the bundled ECB history is loaded once with the schema
+            shared = await connection.fetchval(
+                "SELECT count(*) FROM fx_rates WHERE user_id IS NULL"
+            )
+        finally:
+            await connection.close()
+        assert shared > 5_000
 
         down = ok(await asyncio.to_thread(run_cli, "migrate", "--down", env=env))
         assert "database at base" in down.stdout

@@ -114,3 +114,18 @@ def test_same_currency_needs_no_rate_and_empty_account_is_zero() -> None:
     assert money.balance_converted == 500.0
     assert money.net_pnl_converted == 0.0
     assert (money.day_change_day, money.day_change_converted) == (None, 0.0)
+
+
+def test_a_missing_target_rate_names_the_target_currency() -> None:
+    money = account_money(
+        account_id=5,
+        name="US",
+        currency="USD",
+        initial_balance=100.0,
+        flows=flows(days=["2026-10-29"], net_pnl=[10.0]),
+        rates=RATES,
+        to_currency="JPY",
+        as_of=date(2026, 10, 30),
+    )
+    assert money.net_pnl_converted is None
+    assert money.missing_rates == ["JPY on 2026-10-29", "JPY on 2026-10-30"]

@@ -76,6 +76,8 @@ def migrate(revision: str, down: bool) -> None:
         migrations.downgrade(url, "base" if revision == "head" else revision)
     else:
         migrations.upgrade(url, revision)
+        if revision == "head":
+            migrations.load_reference_data(url)
     click.echo(f"database at {'base' if down and revision == 'head' else revision}")
 
 

@@ -101,8 +101,8 @@ def account_money(
     n = len(flows.days)
     factor = rates.convert_many(np.ones(n), [currency] * n, flows.days, to_currency=to_currency)
     active_days = (np.abs(flows.net()) + flows.commission + flows.fees) != 0
-    lacking = flows.days[np.isnan(factor) & active_days]
-    missing = [f"{currency} on {day}" for day in np.unique(lacking)]
+    lacking = np.isnan(factor) & active_days
+    missing = _missing(rates, currency, to_currency, flows.days[lacking])
     net_pnl = _flow_sum(flows.net_pnl, factor)
     fees = _flow_sum(flows.commission + flows.fees, factor)
     deposits = _flow_sum(flows.deposits, factor)
@@ -112,7 +112,9 @@ def account_money(
         np.ones(1), [currency], np.asarray([as_of], dtype="datetime64[D]"), to_currency=to_currency
     )[0]
     if np.isnan(as_of_factor):
-        missing.append(f"{currency} on {as_of}")
+        missing += _missing(
+            rates, currency, to_currency, np.asarray([as_of], dtype="datetime64[D]")
+        )
     change_day = change_day or latest_active_day(flows)
     day_change: float = 0.0
     change_converted: float | None = 0.0
@@ -141,6 +143,18 @@ def account_money(
         day_change_converted=change_converted,
         missing_rates=missing,
     )
+
+
+def _missing(
+    rates: RateTable, currency: str, to_currency: str, days: NDArray[np.datetime64]
+) -> list[str]:
+    """ "XXX on YYYY-MM-DD" for each day and side (account or target currency) lacking a rate."""
+    out: list[str] = []
+    ones = np.ones(len(days))
+    for side in dict.fromkeys((currency, to_currency)):
+        per_eur = rates.convert_many(ones, [side] * len(days), days, to_currency="EUR")
+        out += [f"{side} on {day}" for day in np.unique(days[np.isnan(per_eur)])]
+    return out
 
 
 def latest_active_day(*accounts: DailyFlows) -> date | None:

@@ -46,5 +46,22 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     _in_thread(command.upgrade, alembic_config(database_url), revision)
 
 
+async def _load_reference_data(database_url: str) -> bool:
+    from trendedge.db import make_engine, session_scope
+    from trendedge.services.fx_rates import ensure_bundled_rates
+
+    engine = make_engine(database_url, pooled=False)
+    try:
+        async with session_scope(engine) as session:
+            return await ensure_bundled_rates(session=session)
+    finally:
+        await engine.dispose()
+
+
+def load_reference_data(database_url: str) -> None:
+    """Shared data every install needs: the bundled ECB rate history (once)."""
+    _in_thread(asyncio.run, _load_reference_data(database_url))
+
+
 def downgrade(database_url: str, revision: str = "base") -> None:
     _in_thread(command.downgrade, alembic_config(database_url), revision)

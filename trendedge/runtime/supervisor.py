@@ -80,6 +80,7 @@ def run_up(settings: Settings, *, with_worker: bool = True, with_scheduler: bool
             env["REDIS_URL"] = redis_server.url
         _say("applying migrations")
         migrations.upgrade(env["DATABASE_URL"])
+        migrations.load_reference_data(env["DATABASE_URL"])
 
         if not settings.oidc_configured:
             port = settings.dev_oidc_port

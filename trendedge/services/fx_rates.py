@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import or_
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,9 +22,19 @@ from trendedge.domain.currencies import normalise_currency
 from trendedge.domain.ecb_csv import bundled_rates_text, parse_ecb_csv
 from trendedge.domain.fx import BASE, MAX_LOOKBACK_DAYS, DailyRate, RateTable
 from trendedge.models import FxRate
+from trendedge.models._base import utcnow
+from trendedge.services.bulk import insert_unnest
 from trendedge.services.errors import InvalidInputError, NotFoundError
 
-BATCH = 5_000
+BATCH = 20_000
+RATE_COLUMNS = (
+    ("user_id", "integer"),
+    ("day", "date"),
+    ("currency", "varchar"),
+    ("rate", "numeric"),
+    ("source", "varchar"),
+    ("created_at", "timestamptz"),
+)
 CONSTRAINT = "uq_fx_rates_user_day_currency"
 
 
@@ -39,17 +48,17 @@ class RatesLoaded:
 async def _upsert(
     session: AsyncSession, rates: list[DailyRate], *, user_id: int | None, source: str
 ) -> None:
-    rows = [
-        {"user_id": user_id, "day": r.day, "currency": r.currency, "rate": r.rate, "source": source}
-        for r in rates
-    ]
+    now = utcnow()
+    rows = [(user_id, r.day, r.currency, r.rate, source, now) for r in rates]
     for start in range(0, len(rows), BATCH):
-        statement = insert(FxRate).values(rows[start : start + BATCH])
-        statement = statement.on_conflict_do_update(
-            constraint=CONSTRAINT,
-            set_={"rate": statement.excluded.rate, "source": statement.excluded.source},
+        await insert_unnest(
+            session,
+            table="fx_rates",
+            columns=RATE_COLUMNS,
+            rows=rows[start : start + BATCH],
+            suffix=f"ON CONFLICT ON CONSTRAINT {CONSTRAINT} "
+            "DO UPDATE SET rate = EXCLUDED.rate, source = EXCLUDED.source",
         )
-        await session.exec(statement)
 
 
 def _parsed_or_error(text: str) -> list[DailyRate]:
