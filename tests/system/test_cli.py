@@ -273,3 +273,15 @@ def test_load_sample_bars_is_idempotent(cli_env: dict[str, str]) -> None:
     assert all(re.fullmatch(r" (\d+) bars \(\1 new or changed\)", v) for v in lines.values())
     again = ok(run_cli("admin", "load-sample-bars", env=cli_env)).stdout
     assert all(v.endswith("(0 new or changed)") for v in again.strip().splitlines())
+
+
+def test_load_fx_rates_all_or_nothing(cli_env: dict[str, str], tmp_path) -> None:
+    good = tmp_path / "eurofxref.csv"
+    good.write_text("Date, USD, GBP,\n30 October 2026, 1.1172, 0.83380,\n")
+    loaded = ok(run_cli("admin", "load-fx-rates", str(good), env=cli_env))
+    assert "2 rates for 1 days: GBP, USD" in loaded.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Date,USD\n2026-10-29,oops\n")
+    refused = run_cli("admin", "load-fx-rates", str(bad), env=cli_env)
+    assert refused.returncode != 0
+    assert "line 2: USD: not a number" in refused.stderr

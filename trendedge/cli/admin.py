@@ -337,3 +337,26 @@ def import_trades(email: str, file: str, account_name: str | None) -> None:
         for error in report.errors:
             click.echo(str(error), err=True)
         raise SystemExit(1)
+
+
+@admin.command("load-fx-rates")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
+def load_fx_rates(file: str) -> None:
+    """Load an ECB reference-rate CSV (eurofxref-hist.csv or eurofxref.csv) as shared rates
+    for every user (all or nothing: a bad cell stores nothing)."""
+    from pathlib import Path
+
+    from trendedge.services import fx_rates
+    from trendedge.services.errors import ServiceError
+
+    text = Path(file).read_text(encoding="utf-8-sig")
+
+    async def work() -> fx_rates.RatesLoaded:
+        async with job_session() as session:
+            return await fx_rates.load_ecb_file(session=session, text=text, user_id=None)
+
+    try:
+        loaded = asyncio.run(work())
+    except ServiceError as exc:
+        raise click.ClickException(f"{exc.message}: {exc.details.get('file', '')}") from exc
+    click.echo(f"{loaded.rates:,} rates for {loaded.days:,} days: {', '.join(loaded.currencies)}")
