@@ -22,6 +22,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -68,7 +69,7 @@ def statement(rows: int, seed: int = 7) -> str:
     return "\n".join(lines[: rows + 1]) + "\n"
 
 
-async def run_once(user_id: int, account_id: int, content: bytes) -> dict[str, float]:
+async def run_once(user_id: int, account_id: int, content: bytes) -> dict[str, Any]:
     from jobs.imports import enqueue_import
     from trendedge.db import session_scope
     from trendedge.services import imports
@@ -82,6 +83,7 @@ async def run_once(user_id: int, account_id: int, content: bytes) -> dict[str, f
     accepted = time.monotonic() - started
     await asyncio.to_thread(enqueue_import, run.id or 0)
     last_change, last_seen, longest_gap, updates = time.monotonic(), None, 0.0, 0
+    gap_at = ""
     while True:
         async with session_scope() as session:
             current = await imports.get_import(
@@ -90,8 +92,9 @@ async def run_once(user_id: int, account_id: int, content: bytes) -> dict[str, f
         now = time.monotonic()
         seen = (current.status, current.rows_done, current.message)
         if seen != last_seen:
-            if current.status == "running" and last_seen and last_seen[0] == "running":
-                longest_gap = max(longest_gap, now - last_change)
+            running = current.status == "running" and last_seen and last_seen[0] == "running"
+            if running and now - last_change > longest_gap:
+                longest_gap, gap_at = now - last_change, f"{last_seen[2]!r} -> {seen[2]!r}"
             last_change, last_seen, updates = now, seen, updates + 1
         if current.status not in ("queued", "running"):
             break
@@ -102,6 +105,7 @@ async def run_once(user_id: int, account_id: int, content: bytes) -> dict[str, f
         "wall": time.monotonic() - started,
         "accepted": accepted,
         "gap": longest_gap,
+        "gap_at": gap_at,
         "updates": updates,
         "trades": current.trades_created,
         "duplicates": current.duplicates,
@@ -140,7 +144,8 @@ async def main(args: argparse.Namespace) -> None:
                 f"first import: {first['wall']:.2f} s upload -> done "
                 f"(checks + store {first['accepted'] * 1000:.0f} ms), "
                 f"{first['executions']:,.0f} executions, {first['trades']:,.0f} trades; "
-                f"{first['updates']:.0f} progress changes, longest gap {first['gap']:.2f} s"
+                f"{first['updates']:.0f} progress changes, longest gap {first['gap']:.2f} s "
+                f"({first['gap_at']})"
             )
             print(f"target {TARGET_S:.0f} s: ratio {first['wall'] / TARGET_S:.2f}")
             again = await run_once(*ids, content)

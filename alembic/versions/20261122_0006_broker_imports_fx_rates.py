@@ -118,7 +118,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('account_id', 'key', name='uq_executions_account_key')
     )
-    op.create_index(op.f('ix_executions_account_id'), 'executions', ['account_id'], unique=False)
     op.create_index(op.f('ix_executions_trade_id'), 'executions', ['trade_id'], unique=False)
     op.create_index(op.f('ix_executions_user_id'), 'executions', ['user_id'], unique=False)
     op.add_column('accounts', sa.Column('import_mapping', postgresql.JSONB(astext_type=sa.Text()), nullable=True))
@@ -130,7 +129,6 @@ def downgrade() -> None:
     op.drop_column('accounts', 'import_mapping')
     op.drop_index(op.f('ix_executions_user_id'), table_name='executions')
     op.drop_index(op.f('ix_executions_trade_id'), table_name='executions')
-    op.drop_index(op.f('ix_executions_account_id'), table_name='executions')
     op.drop_table('executions')
     op.drop_index(op.f('ix_import_files_user_id'), table_name='import_files')
     op.drop_table('import_files')

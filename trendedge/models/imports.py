@@ -68,7 +68,7 @@ class Execution(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
-    account_id: int = Field(foreign_key="accounts.id", index=True, ondelete="CASCADE")
+    account_id: int = Field(foreign_key="accounts.id", ondelete="CASCADE")  # uq index leads
     import_id: int | None = Field(default=None, foreign_key="imports.id", ondelete="SET NULL")
     trade_id: int | None = Field(
         default=None, foreign_key="trades.id", index=True, ondelete="SET NULL"

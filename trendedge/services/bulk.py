@@ -38,3 +38,28 @@ async def insert_unnest(
     ).bindparams(**params)
     result = await session.exec(statement)
     return list(result.all()) if "RETURNING" in suffix.upper() else []
+
+
+async def stage(
+    session: AsyncSession,
+    *,
+    name: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[Sequence[Any]],
+) -> str:
+    """COPY `rows` into a new temporary table `name` (dropped at commit); returns `name`.
+
+    COPY is the fastest way into PostgreSQL; the caller then moves the rows on with one
+    INSERT ... SELECT or UPDATE ... FROM. `name` and `columns` are code constants.
+    """
+    begin: Any = text("SELECT 1")  # opens the session's transaction before going raw
+    await session.exec(begin)
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver: Any = raw.driver_connection  # the asyncpg connection of this transaction
+    definition = ", ".join(f"{column} {kind}" for column, kind in columns)
+    await driver.execute(f"CREATE TEMP TABLE {name} ({definition}) ON COMMIT DROP")
+    await driver.copy_records_to_table(
+        name, records=[tuple(row) for row in rows], columns=[c for c, _ in columns]
+    )
+    return name

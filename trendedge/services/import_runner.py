@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sqlalchemy import text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,15 +28,17 @@ from trendedge.domain.broker_csv.symbols import ticker_for
 from trendedge.domain.contracts import ContractSpec, resolve_symbol
 from trendedge.domain.statement_import import ImportOptions, parse_statement
 from trendedge.domain.statement_text import StatementRejected, decode_statement
+from trendedge.logging import get_logger
 from trendedge.models import Account, ImportFile, ImportRun
 from trendedge.models._base import utcnow
 from trendedge.services import analytics_cache
-from trendedge.services.bulk import insert_unnest
-from trendedge.services.import_trades import Rebuilt, rebuild_trades
+from trendedge.services.bulk import stage
+from trendedge.services.import_trades import PendingExecution, Rebuilt, rebuild_root
 from trendedge.services.imports import MAX_STORED_ERRORS, discard_file, mark
 from trendedge.settings import get_settings
 
-BATCH = 2_500  # one batch stores in well under a second: progress keeps moving
+log = get_logger("trendedge.imports")
+BATCH = 5_000  # the event loop breathes between batches: the heartbeat keeps going
 HEARTBEAT_S = 0.5
 T = TypeVar("T")
 Progress = Callable[[ImportRun], Awaitable[None]]
@@ -103,6 +106,7 @@ EXECUTION_COLUMNS = (
     ("user_id", "integer"),
     ("account_id", "integer"),
     ("import_id", "integer"),
+    ("trade_id", "integer"),
     ("key", "varchar"),
     ("broker_exec_id", "varchar"),
     ("executed_at", "timestamptz"),
@@ -118,14 +122,32 @@ EXECUTION_COLUMNS = (
 )
 
 
-async def _store_batch(run: ImportRun, batch: list[Resolved]) -> list[str]:
-    """Insert a batch of executions; the contract root of each one actually stored."""
+async def _store(
+    session: AsyncSession, run: ImportRun, batch: list[Resolved], links: dict[str, int]
+) -> int:
+    """Insert executions with their trade; the number actually stored (new keys)."""
+    rows = await asyncio.to_thread(_execution_rows, run, batch, links)
+    names = ", ".join(column for column, _ in EXECUTION_COLUMNS)
+    await stage(session, name="staged_executions", columns=EXECUTION_COLUMNS, rows=rows)
+    statement: Any = text(
+        f"INSERT INTO executions ({names}) SELECT {names} FROM staged_executions "  # noqa: S608 - constants
+        "ON CONFLICT ON CONSTRAINT uq_executions_account_key DO NOTHING RETURNING 1"
+    )
+    stored = len((await session.exec(statement)).all())
+    await session.exec(text("DROP TABLE staged_executions"))  # type: ignore[call-overload]
+    return stored
+
+
+def _execution_rows(
+    run: ImportRun, batch: list[Resolved], links: dict[str, int]
+) -> list[tuple[Any, ...]]:
     now = utcnow()
-    rows = [
+    return [
         (
             run.user_id,
             run.account_id,
             run.id,
+            links.get(r.key),
             r.key,
             r.execution.execution_id,
             r.execution.time,
@@ -135,21 +157,67 @@ async def _store_batch(run: ImportRun, batch: list[Resolved]) -> list[str]:
             r.execution.quantity,
             r.execution.price,
             r.execution.fee,
-            (r.execution.currency or r.spec.currency).upper(),
+            _currency(r),
             r.execution.line,
             now,
         )
         for r in batch
     ]
+
+
+def _currency(r: Resolved) -> str:
+    return (r.execution.currency or r.spec.currency).upper()
+
+
+async def _fresh_by_root(run: ImportRun, resolved: list[Resolved]) -> dict[str, list[Resolved]]:
+    """The executions whose key the account does not hold yet (first of each key), by root."""
+    keys = [r.key for r in resolved]
+    query: Any = text(
+        "SELECT key FROM executions WHERE account_id = :account_id "
+        "AND key = ANY(CAST(:keys AS varchar[]))"
+    ).bindparams(account_id=run.account_id, keys=keys)
     async with session_scope() as session:
-        stored = await insert_unnest(
-            session,
-            table="executions",
-            columns=EXECUTION_COLUMNS,
-            rows=rows,
-            suffix="ON CONFLICT ON CONSTRAINT uq_executions_account_key DO NOTHING RETURNING root",
+        held = {key for (key,) in (await session.exec(query)).all()}
+    fresh: dict[str, list[Resolved]] = {}
+    for r in resolved:
+        if r.key not in held:
+            held.add(r.key)
+            fresh.setdefault(r.spec.root, []).append(r)
+    return fresh
+
+
+def _pending(items: list[Resolved]) -> list[PendingExecution]:
+    return [
+        PendingExecution(
+            key=r.key,
+            time=r.execution.time,
+            side=r.execution.side,
+            quantity=r.execution.quantity,
+            price=r.execution.price,
+            fee=r.execution.fee,
+            symbol=r.execution.symbol.strip(),
+            currency=_currency(r),
         )
-    return [root for (root,) in stored]
+        for r in items
+    ]
+
+
+async def _import_root(run: ImportRun, root: str, items: list[Resolved]) -> tuple[int, int]:
+    """Trades and executions of one contract, in one transaction: (stored, trades created)."""
+    async with session_scope() as session:
+        account = await session.get(Account, run.account_id)
+        assert account is not None and account.user_id == run.user_id
+        rebuilt, links = await rebuild_root(
+            session, user_id=run.user_id, account=account, root=root, pending=_pending(items)
+        )
+        stored = 0
+        for start in range(0, len(items), BATCH):
+            stored += await _store(session, run, items[start : start + BATCH], links)
+    return stored, rebuilt.created
+
+
+def _since(start: float) -> float:
+    return round(time.monotonic() - start, 3)
 
 
 def _read(text: str, options: ImportOptions) -> tuple[ParseResult, list[str]]:
@@ -158,22 +226,34 @@ def _read(text: str, options: ImportOptions) -> tuple[ParseResult, list[str]]:
     return parsed, assign_keys(parsed.executions)
 
 
+async def _progress(run: ImportRun, progress: Progress | None, message: str) -> None:
+    run.message = message
+    async with session_scope() as session:
+        merged = await session.merge(run)
+        await mark(
+            session=session,
+            run=merged,
+            status="running",
+            message=message,
+            rows_done=run.rows_done,
+            rows_total=run.rows_total,
+        )
+    if progress is not None:
+        await progress(run)
+
+
 async def _with_heartbeat(
-    run: ImportRun, stage: str, progress: Progress | None, work: Awaitable[T]
+    run: ImportRun, step: str, progress: Progress | None, work: Awaitable[T]
 ) -> T:
-    """Await `work`, saying every HEARTBEAT_S that `stage` is still going on."""
+    """Await `work`, saying that `step` started, then every HEARTBEAT_S that it goes on."""
     task = asyncio.ensure_future(work)
     started = time.monotonic()
+    await _progress(run, progress, step)
     while True:
         done, _ = await asyncio.wait({task}, timeout=HEARTBEAT_S)
         if done:
             return task.result()
-        run.message = f"{stage} ({time.monotonic() - started:.0f} s)"
-        async with session_scope() as session:
-            merged = await session.merge(run)
-            await mark(session=session, run=merged, status="running", message=run.message)
-        if progress is not None:
-            await progress(run)
+        await _progress(run, progress, f"{step} ({time.monotonic() - started:.1f} s)")
 
 
 async def _remember_mapping(session: AsyncSession, run: ImportRun, mapping: dict[str, Any]) -> None:
@@ -191,6 +271,7 @@ async def run_import(*, import_id: int, progress: Progress | None = None) -> Imp
         text = decode_statement(content, max_bytes=get_settings().import_max_bytes)
     except StatementRejected as exc:
         return await _finish(run, "rejected", str(exc))
+    clock = time.monotonic()
     parsed, keys = await _with_heartbeat(
         run, "Reading and checking rows", progress, asyncio.to_thread(_read, text, options)
     )
@@ -198,7 +279,8 @@ async def run_import(*, import_id: int, progress: Progress | None = None) -> Imp
         asked = " ".join(q.message for q in parsed.questions)
         questions = [{"line": 0, "column": q.kind, "message": q.message} for q in parsed.questions]
         return await _finish(run, "needs_input", asked, errors=questions)
-    resolved, unknown = _resolve(parsed.executions, keys)
+    resolved, unknown = await asyncio.to_thread(_resolve, parsed.executions, keys)
+    log.info("import_read", import_id=import_id, rows=len(keys), seconds=_since(clock))
     errors = [*parsed.errors, *unknown]
     rejected_lines = len({e.line for e in errors})
     if errors and not options.accept_partial:
@@ -211,36 +293,23 @@ async def run_import(*, import_id: int, progress: Progress | None = None) -> Imp
         )
 
     run.rows_total = len(resolved) + rejected_lines
-    created = 0
-    new_roots: set[str] = set()
-    for start in range(0, len(resolved), BATCH):
-        stored_roots = await _store_batch(run, resolved[start : start + BATCH])
-        created += len(stored_roots)
-        new_roots.update(stored_roots)
-        run.rows_done = min(start + BATCH, len(resolved))
+    run.rows_done = 0
+    fresh = await _with_heartbeat(
+        run, "Checking for rows imported before", progress, _fresh_by_root(run, resolved)
+    )
+    created = trades_created = 0
+    for root in sorted(fresh):
+        stored, made = await _with_heartbeat(
+            run, f"Matching and storing {root}", progress, _import_root(run, root, fresh[root])
+        )
+        created, trades_created = created + stored, trades_created + made
+        run.rows_done += len(fresh[root])
+        await _progress(run, progress, f"Stored {run.rows_done:,} of {len(resolved):,} rows")
+    if options.mapping is not None:
         async with session_scope() as session:
-            merged = await session.merge(run)
-            await mark(
-                session=session,
-                run=merged,
-                status="running",
-                message=f"Stored {run.rows_done:,} of {len(resolved):,} executions",
-                rows_done=run.rows_done,
-                rows_total=run.rows_total,
-            )
-        if progress is not None:
-            await progress(run)
-
-    async def rebuild() -> Rebuilt:
-        async with session_scope() as session:
-            done = await rebuild_trades(
-                session=session, user_id=run.user_id, account_id=run.account_id, roots=new_roots
-            )  # only contracts that received new executions can change
-            if options.mapping is not None:
-                await _remember_mapping(session, run, options.mapping)
-        return done
-
-    rebuilt = await _with_heartbeat(run, "Matching executions into trades", progress, rebuild())
+            await _remember_mapping(session, run, options.mapping)
+    rebuilt = Rebuilt(trades_created, 0, 0)
+    log.info("import_matched", import_id=import_id, trades=rebuilt.created, seconds=_since(clock))
     await analytics_cache.invalidate(user_id=run.user_id)
     duplicates = len(resolved) - created
     summary = (

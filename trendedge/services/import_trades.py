@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +27,7 @@ from trendedge.domain.matching import MatchedTrade, MatchFill, Side, match_fifo
 from trendedge.domain.risk import effective_stop, initial_risk, r_multiple
 from trendedge.models import Account, Execution, JournalEntry, Trade
 from trendedge.models._base import utcnow
-from trendedge.services.bulk import insert_unnest
+from trendedge.services.bulk import insert_unnest, stage
 from trendedge.services.tenancy import get_owned
 
 UID_NAMESPACE = uuid.UUID("6f1c7a52-2d0e-4b7e-9d55-8a0f3c1e9b21")
@@ -121,82 +122,138 @@ def _trade_row(
     }
 
 
-async def _executions(
-    session: AsyncSession, *, account_id: int, root: str
-) -> list[tuple[str, Any, str, Decimal, Decimal, Decimal, str, str]]:
+@dataclass(frozen=True, slots=True)
+class PendingExecution:
+    """An execution about to be stored (its trade is decided before it is written)."""
+
+    key: str
+    time: datetime
+    side: Side
+    quantity: Decimal
+    price: Decimal
+    fee: Decimal
+    symbol: str
+    currency: str
+
+
+async def _stored(session: AsyncSession, *, account_id: int, root: str) -> list[Any]:
     query: Any = text(
-        "SELECT key, executed_at, side, quantity, price, fee, symbol, currency FROM executions "
-        "WHERE account_id = :account_id AND root = :root ORDER BY executed_at, id"
+        "SELECT key, executed_at, side, quantity, price, fee, symbol, currency, trade_id "
+        "FROM executions WHERE account_id = :account_id AND root = :root "
+        "ORDER BY executed_at, id"
     ).bindparams(account_id=account_id, root=root)
     return list((await session.exec(query)).all())
 
 
-async def _rebuild_root(
-    session: AsyncSession, *, user_id: int, account: Account, root: str
-) -> Rebuilt:
-    rows = await _executions(session, account_id=account.id or 0, root=root)
-    fills = [
-        MatchFill(key, at, _side(side), qty, price, fee)
-        for key, at, side, qty, price, fee, *_ in rows
-    ]
-    symbol_of = {key: symbol for key, *_, symbol, _currency in rows}
-    currency_of = {key: currency for key, *_, currency in rows}
-    matched = (await asyncio.to_thread(match_fifo, fills)).trades  # CPU work off the loop
-    wanted = {trade_uid(account.id or 0, m.execution_keys): m for m in matched}
-
-    existing_rows = (
-        await session.exec(
+async def _insert_trades(session: AsyncSession, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Insert trade rows (a uid stored meanwhile is kept); uid -> id of every row."""
+    ids: dict[str, int] = {}
+    for start in range(0, len(rows), INSERT_BATCH):
+        chunk = rows[start : start + INSERT_BATCH]
+        batch = [tuple(row[name] for name, _ in TRADE_COLUMNS) for row in chunk]
+        inserted = await insert_unnest(
+            session,
+            table="trades",
+            columns=TRADE_COLUMNS,
+            rows=batch,
+            suffix="ON CONFLICT ON CONSTRAINT uq_trades_user_uid DO NOTHING RETURNING uid, id",
+        )
+        ids.update({uid: trade_id for uid, trade_id in inserted})
+    missing = [row["uid"] for row in rows if row["uid"] not in ids]
+    if missing:  # stored by a concurrent import of the same executions
+        found = await session.exec(
             select(Trade.uid, Trade.id).where(
-                Trade.user_id == user_id,
-                Trade.account_id == account.id,
-                Trade.root == root,
-                Trade.source == "import",
+                Trade.user_id == rows[0]["user_id"], col(Trade.uid).in_(missing)
             )
         )
-    ).all()
-    existing = {uid: trade_id for uid, trade_id in existing_rows if trade_id is not None}
-    new_rows = [
-        _trade_row(
-            user_id=user_id,
-            account=account,
-            root=root,
-            symbol=symbol_of[m.execution_keys[0]],
-            currency=currency_of[m.execution_keys[0]],
-            m=m,
-        )
-        for uid, m in wanted.items()
-        if uid not in existing
+        ids.update({uid: trade_id for uid, trade_id in found.all() if trade_id is not None})
+    return ids
+
+
+async def _relink_stored(
+    session: AsyncSession, *, account_id: int, changes: list[tuple[str, int | None]]
+) -> None:
+    """Point stored executions at their (new) trade."""
+    if not changes:
+        return
+    await stage(
+        session,
+        name="staged_links",
+        columns=(("key", "varchar"), ("trade_id", "integer")),
+        rows=changes,
+    )
+    statement: Any = text(
+        "UPDATE executions SET trade_id = link.trade_id FROM staged_links AS link "
+        "WHERE executions.account_id = :account_id AND executions.key = link.key"
+    ).bindparams(account_id=account_id)
+    await session.exec(statement)
+    await session.exec(text("DROP TABLE staged_links"))  # type: ignore[call-overload]
+
+
+async def rebuild_root(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    account: Account,
+    root: str,
+    pending: list[PendingExecution] | None = None,
+) -> tuple[Rebuilt, dict[str, int]]:
+    """Match the stored executions of `root` plus `pending` ones into trades, reconcile
+    the stored imported trades, and return the trade id of each pending execution that
+    belongs to a closed trade (store them with it)."""
+    account_id = account.id or 0
+    stored = await _stored(session, account_id=account_id, root=root)
+    stored_keys = {row[0] for row in stored}
+    fresh = [p for p in pending or [] if p.key not in stored_keys]
+    fills = [
+        MatchFill(k, at, _side(side), q, price, fee) for k, at, side, q, price, fee, *_ in stored
     ]
-    uid_to_id = dict(existing)
-    for start in range(0, len(new_rows), INSERT_BATCH):
-        batch = [
-            tuple(row[name] for name, _ in TRADE_COLUMNS)
-            for row in new_rows[start : start + INSERT_BATCH]
-        ]
-        inserted = await insert_unnest(
-            session, table="trades", columns=TRADE_COLUMNS, rows=batch, suffix="RETURNING uid, id"
+    fills += [MatchFill(p.key, p.time, p.side, p.quantity, p.price, p.fee) for p in fresh]
+    symbol_of = {row[0]: (row[6], row[7]) for row in stored}
+    symbol_of.update({p.key: (p.symbol, p.currency) for p in fresh})
+    matched = (await asyncio.to_thread(match_fifo, fills)).trades  # CPU work off the loop
+    wanted = {trade_uid(account_id, m.execution_keys): m for m in matched}
+
+    existing_rows = await session.exec(
+        select(Trade.uid, Trade.id).where(
+            Trade.user_id == user_id,
+            Trade.account_id == account_id,
+            Trade.root == root,
+            Trade.source == "import",
         )
-        uid_to_id.update({uid: trade_id for uid, trade_id in inserted})
+    )
+    existing = {uid: trade_id for uid, trade_id in existing_rows.all() if trade_id is not None}
+    new_rows = await asyncio.to_thread(
+        lambda: [
+            _trade_row(
+                user_id=user_id,
+                account=account,
+                root=root,
+                symbol=symbol_of[m.execution_keys[0]][0],
+                currency=symbol_of[m.execution_keys[0]][1],
+                m=m,
+            )
+            for uid, m in wanted.items()
+            if uid not in existing
+        ]
+    )
+    uid_to_id = {**existing, **await _insert_trades(session, new_rows)}
 
     stale = {uid: trade_id for uid, trade_id in existing.items() if uid not in wanted}
     if stale:  # deleting them sets their executions' trade_id to NULL (ON DELETE SET NULL)
         await _move_links(session, stale=stale, wanted=wanted, uid_to_id=uid_to_id)
         await session.exec(delete(Trade).where(col(Trade.id).in_(list(stale.values()))))  # type: ignore[call-overload]
 
-    links = [
-        (key, uid_to_id[uid])
-        for uid, m in wanted.items()
-        if uid not in existing
-        for key in m.execution_keys
+    owner = {key: uid_to_id[uid] for uid, m in wanted.items() for key in m.execution_keys}
+    stale_ids = set(stale.values())
+    changes = [
+        (row[0], owner.get(row[0]))
+        for row in stored
+        if owner.get(row[0]) != (None if row[8] in stale_ids else row[8])
     ]
-    if links:
-        statement: Any = text(
-            "UPDATE executions SET trade_id = link.trade_id "
-            "FROM unnest(CAST(:keys AS varchar[]), CAST(:ids AS integer[])) AS link(key, trade_id) "
-            "WHERE executions.account_id = :account_id AND executions.key = link.key"
-        ).bindparams(keys=[k for k, _ in links], ids=[t for _, t in links], account_id=account.id)
-        await session.exec(statement)
-    return Rebuilt(created=len(new_rows), kept=len(existing) - len(stale), replaced=len(stale))
+    await _relink_stored(session, account_id=account_id, changes=changes)
+    links = {p.key: owner[p.key] for p in fresh if p.key in owner}
+    return Rebuilt(len(new_rows), len(existing) - len(stale), len(stale)), links
 
 
 async def _move_links(
@@ -248,7 +305,7 @@ async def rebuild_trades(
     account = await get_owned(session, Account, user_id=user_id, row_id=account_id)
     totals = Rebuilt(0, 0, 0)
     for root in sorted(roots):
-        done = await _rebuild_root(session, user_id=user_id, account=account, root=root)
+        done, _ = await rebuild_root(session, user_id=user_id, account=account, root=root)
         totals = Rebuilt(
             totals.created + done.created,
             totals.kept + done.kept,
