@@ -14,6 +14,7 @@ from trendedge.db import session_scope
 from trendedge.models import Signal, SignalStatus
 from trendedge.models._base import utcnow
 from trendedge.services import events
+from trendedge.services.excursions import after_trades_closed
 from trendedge.services.paper_trading import Execution, execute_signal, mark_failed
 
 FILL_EVENT = "fill"
@@ -47,6 +48,13 @@ async def process_signal(
     """Execute `signal_id` (idempotent) and tell the user's open pages."""
     async with session_scope(engine) as session:
         result = await execute_signal(session=session, signal_id=signal_id)
+    if result is not None and result.trades:  # MAE/MFE + fresh analytics before the event
+        await after_trades_closed(
+            user_id=result.user_id,
+            trade_ids=[t.id for t in result.trades if t.id is not None],
+            engine=engine,
+            redis_client=redis_client,
+        )
     if result is not None and redis_client is not None:
         kind = FILL_EVENT if result.fill is not None else SIGNAL_EVENT
         await events.publish(

@@ -24,6 +24,7 @@ from trendedge.logging import get_logger
 from trendedge.redis_client import async_redis
 from trendedge.services import events
 from trendedge.services.signal_processing import FILL_EVENT
+from trendedge.state.analytics import AnalyticsState
 from trendedge.state.auth import AuthState
 from trendedge.state.signals import SignalsState
 from trendedge.state.trading import TradingState, fmt_price, fmt_qty
@@ -135,6 +136,9 @@ class LiveState(rx.State):
         await trading._reload(user_id)
         signals = await self.get_state(SignalsState)
         await signals._reload(user_id)
+        dashboard = await self.get_state(AnalyticsState)
+        if dashboard.loaded and event_type == FILL_EVENT:
+            await dashboard._refresh(user_id)
 
     @rx.event(background=True)
     async def listen(self):
