@@ -17,10 +17,12 @@ from components.trendlines import (
     watchlist,
 )
 from trendedge.state.auth import AuthState
+from trendedge.state.bar_data import UPLOAD_ID, BarDataState
 from trendedge.state.live import LiveState
-from trendedge.state.trendlines import TIMEFRAMES, UPLOAD_ID, TrendlinesState
+from trendedge.state.trendlines import TIMEFRAMES, TrendlinesState
 
 S = TrendlinesState
+D = BarDataState
 
 
 def watchlist_card() -> rx.Component:
@@ -59,10 +61,10 @@ def data_card() -> rx.Component:
     return card(
         "Market data",
         rx.button(
-            rx.cond(S.sample_busy, rx.spinner(size="1"), rx.icon("database", size=14)),
+            rx.cond(D.sample_busy, rx.spinner(size="1"), rx.icon("database", size=14)),
             "Load sample data",
-            on_click=S.load_sample,
-            disabled=S.sample_busy,
+            on_click=D.load_sample,
+            disabled=D.sample_busy,
             variant="soft",
             width="100%",
             id="load-sample",
@@ -72,22 +74,22 @@ def data_card() -> rx.Component:
             size="1",
             color=rx.color("gray", 10),
         ),
-        coverage_list(S.coverage, on_watch=S.watch_pair),
+        coverage_list(D.coverage, on_watch=D.watch_pair),
         rx.divider(),
         rx.text("Upload bars (CSV)", size="2", weight="medium"),
         csv_upload(
             upload_id=UPLOAD_ID,
-            instrument=S.csv_instrument,
-            timeframe=S.csv_timeframe,
+            instrument=D.csv_instrument,
+            timeframe=D.csv_timeframe,
             timeframes=TIMEFRAMES,
-            errors=S.csv_field_errors,
-            busy=S.csv_busy,
-            summary=S.csv_summary,
-            issues=S.csv_errors,
-            warnings=S.csv_warnings,
-            on_instrument=S.set_csv_instrument,
-            on_timeframe=S.set_csv_timeframe,
-            on_upload=S.upload_csv,
+            errors=D.csv_field_errors,
+            busy=D.csv_busy,
+            summary=D.csv_summary,
+            issues=D.csv_errors,
+            warnings=D.csv_warnings,
+            on_instrument=D.set_csv_instrument,
+            on_timeframe=D.set_csv_timeframe,
+            on_upload=D.upload_csv,
         ),
         element_id="data-card",
     )

@@ -1,11 +1,13 @@
 """`/trendlines`: the user's watchlist, scans, the chart of the selected pair with
-its lines, line preferences, alerts, and getting bars in (sample or CSV).
+its lines, line preferences and alerts. Getting bars in (coverage, sample, CSV)
+is `trendedge.state.bar_data.BarDataState`, which calls the plain helpers here
+(`_add`, `_reload_chart`, `_watched_keys`).
 
 Thin: every read and write goes through `services.trendline_views`,
-`services.watchlists`, `services.sample_loader` and `jobs.scans`. LiveState
-calls `_refresh` on "scan" and "trendline_alert" events; while a scan of the
-selected pair is in flight `poll_scan` re-reads its status every 2 s as a
-fallback for a missed event.
+`services.watchlists` and `jobs.scans`. LiveState calls `_refresh` on "scan"
+and "trendline_alert" events; `_refresh` also reloads BarDataState's coverage
+list. While a scan of the selected pair is in flight `poll_scan` re-reads its
+status every 2 s as a fallback for a missed event.
 """
 
 from __future__ import annotations
@@ -20,18 +22,14 @@ import reflex as rx
 from components.charts import candlestick_figure, empty_figure
 from trendedge.db import session_scope
 from trendedge.domain.bars import Timeframe
-from trendedge.services import bars as bar_service
-from trendedge.services import sample_loader, trendline_views, watchlists
+from trendedge.services import trendline_views, watchlists
 from trendedge.services.errors import NotFoundError, ServiceError
 from trendedge.state.auth import AuthState, require_user_id
 from trendedge.state.trendline_rows import (
     AlertRow,
-    CoverageRow,
-    IssueRow,
     LineRow,
     WatchRow,
     alert_row,
-    issue_row,
     line_row,
     pair_key,
     watch_row,
@@ -42,7 +40,6 @@ IN_FLIGHT = ("queued", "running")
 POLL_S = 2.0
 MAX_POLLS = 300  # 10 minutes
 NO_FIELD_ERRORS = {"instrument": "", "timeframe": ""}
-UPLOAD_ID = "bars-upload"
 
 
 class TrendlinesState(rx.State):
@@ -63,16 +60,6 @@ class TrendlinesState(rx.State):
     scan_status: str = ""
     scan_detail: str = ""
     scan_error: str = ""
-
-    coverage: list[CoverageRow] = []
-    sample_busy: bool = False
-    csv_instrument: str = ""
-    csv_timeframe: str = "1h"
-    csv_busy: bool = False
-    csv_errors: list[IssueRow] = []
-    csv_warnings: list[IssueRow] = []
-    csv_summary: str = ""
-    csv_field_errors: dict[str, str] = {"instrument": "", "timeframe": "", "file": ""}
 
     _poller: str = ""
 
@@ -110,6 +97,7 @@ class TrendlinesState(rx.State):
         self.scan_error = row.scan_error if row else ""
 
     async def _reload_chart(self, user_id: int) -> None:
+        """Redraw the selected pair's bars and lines (or say why there are none)."""
         pair = self._selected_pair()
         if pair is None:
             self.figure = empty_figure("Add a pair to your watchlist to see its trendlines")
@@ -135,27 +123,19 @@ class TrendlinesState(rx.State):
         intraday = Timeframe.parse(data.timeframe).intraday
         self.lines = [line_row(line, intraday=intraday) for line in data.lines]
 
-    async def _reload_coverage(self) -> None:
-        async with session_scope() as session:
-            found = await bar_service.instruments_with_bars(session=session)
-        watched = {row.key for row in self.items}
-        self.coverage = [
-            CoverageRow(
-                key=pair_key(c.instrument, c.timeframe.value),
-                instrument=c.instrument,
-                timeframe=c.timeframe.value,
-                count=f"{c.count:,}",
-                span=f"{c.first_ts:%Y-%m-%d} → {c.last_ts:%Y-%m-%d}",
-                watched=pair_key(c.instrument, c.timeframe.value) in watched,
-            )
-            for c in found
-        ]
+    def _watched_keys(self) -> set[str]:
+        """The pair keys ("NQ 1h") on the watchlist."""
+        return {row.key for row in self.items}
 
     async def _refresh(self, user_id: int) -> None:
-        """Re-read the watchlist, scans, alerts and chart (LiveState calls this)."""
+        """Re-read the watchlist, scans, alerts, chart and BarDataState's coverage list
+        (its "watched" marks follow the watchlist). LiveState calls this."""
+        from trendedge.state.bar_data import BarDataState  # bar_data imports this module
+
         await self._reload_watchlist(user_id)
         await self._reload_chart(user_id)
-        await self._reload_coverage()
+        bar_data = await self.get_state(BarDataState)
+        await bar_data._reload_coverage(self._watched_keys())
         self.loaded = True
 
     async def _user(self) -> int | None:
@@ -188,6 +168,8 @@ class TrendlinesState(rx.State):
         self.new_timeframe = value
 
     async def _add(self, instrument: str, timeframe: str):
+        """Watch the pair and select it; the event to send back (toast, sign-in
+        redirect, or None with the errors at their field). BarDataState uses it too."""
         user_id = await self._user()
         if user_id is None:
             return await self._signin()
@@ -332,97 +314,3 @@ class TrendlinesState(rx.State):
     @rx.event
     async def set_favourite(self, line_id: int, favourite: bool):
         return await self._set_preference(line_id, favourite=favourite)
-
-    # ------------------------------------------------------------- data
-
-    @rx.event
-    async def watch_pair(self, instrument: str, timeframe: str):
-        """Add a pair that has bars (from the data card) to the watchlist."""
-        return await self._add(instrument, timeframe)
-
-    @rx.event(background=True)
-    async def load_sample(self):
-        """Store the bundled sample series (takes a few seconds)."""
-        async with self:
-            if self.sample_busy:
-                return
-            user_id = await self._user()
-            if user_id is None:
-                return
-            self.sample_busy = True
-        try:
-            async with session_scope() as session:
-                loaded = await sample_loader.load_sample_bars(session=session)
-        except ServiceError as exc:
-            async with self:
-                self.sample_busy = False
-            yield rx.toast.error(exc.message)
-            return
-        async with self:
-            self.sample_busy = False
-            await self._reload_coverage()
-            await self._reload_chart(user_id)
-        text = ", ".join(f"{s.instrument} {s.timeframe} ({s.bars:,} bars)" for s in loaded)
-        yield rx.toast.success(f"Sample loaded: {text}")
-
-    @rx.event
-    def set_csv_instrument(self, value: str):
-        self.csv_instrument = value
-        self.csv_field_errors = {**self.csv_field_errors, "instrument": ""}
-
-    @rx.event
-    def set_csv_timeframe(self, value: str):
-        self.csv_timeframe = value
-
-    async def _import_csv(self, user_id: int, files: list[rx.UploadFile]) -> list[Any]:
-        """Import the first file; the events to send back (toasts, clearing the picker)."""
-        self.csv_errors, self.csv_warnings, self.csv_summary = [], [], ""
-        self.csv_field_errors = {"instrument": "", "timeframe": "", "file": ""}
-        if not files:
-            self.csv_field_errors = {**self.csv_field_errors, "file": "choose a CSV file"}
-            return []
-        raw = await files[0].read()
-        try:
-            async with session_scope() as session:
-                result = await sample_loader.import_bars_csv(
-                    session=session,
-                    instrument=self.csv_instrument,
-                    timeframe=self.csv_timeframe,
-                    raw=raw,
-                )
-        except ServiceError as exc:
-            self.csv_field_errors = {
-                **self.csv_field_errors,
-                **(exc.details or {"file": exc.message}),
-            }
-            return []
-        self.csv_errors = [issue_row(i) for i in result.errors]
-        self.csv_warnings = [issue_row(i) for i in result.warnings]
-        pair = pair_key(result.instrument, result.timeframe)
-        if result.errors:
-            self.csv_summary = (
-                f"Nothing imported: {len(result.errors)} line(s) have errors. Fix them and retry."
-            )
-            return [rx.clear_selected_files(UPLOAD_ID)]
-        self.csv_summary = (
-            f"Imported {result.rows:,} bars of {pair} ({result.written:,} new or changed)"
-        )
-        await self._reload_coverage()
-        if pair == self.selected:
-            await self._reload_chart(user_id)
-        return [rx.clear_selected_files(UPLOAD_ID), rx.toast.success(self.csv_summary)]
-
-    @rx.event
-    async def upload_csv(self, files: list[rx.UploadFile]):
-        """Import the chosen CSV: all its bars, or none and the errors by line."""
-        user_id = await self._user()
-        if user_id is None:
-            yield await self._signin()
-            return
-        self.csv_busy = True
-        yield
-        try:
-            for event in await self._import_csv(user_id, files):
-                yield event
-        finally:
-            self.csv_busy = False
