@@ -197,7 +197,7 @@ def question_panel(questions: rx.Var[list[dict[str, str]]], on_answer: Any) -> r
 def progress_panel(view: Any, *, on_answer: Any, on_good_rows: Any) -> rx.Component:
     """The watched import: progress bar, status, summary counters, problems."""
     return rx.cond(
-        view.id > 0,
+        view.status != "",
         rx.card(
             rx.vstack(
                 rx.hstack(

@@ -91,3 +91,12 @@ async def test_upload_progress_questions_partial_and_converted_kpis(
     await expect(page.locator("#import-status")).to_have_text("done", timeout=60_000)
     await expect(page.locator("#import-duplicates")).to_have_text("3")
     await expect(page.locator("#import-trades")).to_have_text("0")
+
+    # The imported trades' P&L on the KPI page, converted at each trade day's rate:
+    # 1,492 (2 Mar) + 200 (3 Apr, NQ 10 points x $20) + 1,492 (5 Mar) USD at 1.25 per EUR.
+    await page.goto(web_app + "/money")
+    await expect(page.locator("#kpi-net_pnl .kpi-value")).to_have_text("3,184.00", timeout=60_000)
+    await page.locator("#currency-select").click()
+    await page.get_by_role("option", name="EUR", exact=True).click()
+    await expect(page.locator("#kpi-net_pnl .kpi-value")).to_have_text("2,547.20")
+    await expect(page.locator("#kpi-fees .kpi-value")).to_have_text("12.80")  # $16 / 1.25
