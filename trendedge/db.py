@@ -8,7 +8,7 @@ command-line runs use `job_session()`, a throw-away engine with `NullPool`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -67,8 +67,22 @@ async def session_scope(engine: AsyncEngine | None = None) -> AsyncIterator[Asyn
             yield session
             await session.commit()
         except BaseException:
+            session.info.pop(_AFTER_COMMIT, None)
             await session.rollback()
             raise
+        for callback in session.info.pop(_AFTER_COMMIT, []):
+            await callback()
+
+
+_AFTER_COMMIT = "trendedge.after_commit"
+
+
+def after_commit(session: AsyncSession, callback: Callable[[], Awaitable[None]]) -> None:
+    """Run `callback()` once `session_scope` has committed `session` (never on rollback).
+
+    For side effects that must only follow committed data, such as invalidating a cache.
+    """
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
 @asynccontextmanager

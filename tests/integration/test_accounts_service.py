@@ -260,3 +260,28 @@ async def test_owned_by_filters_on_the_given_user(db: AsyncSession) -> None:
     rows = (await db.exec(owned_by(Account, user_id=bob))).all()
 
     assert [(a.user_id, a.name) for a in rows] == [(bob, "B")]
+
+
+async def test_account_changes_invalidate_analytics_only_once_committed(clean) -> None:
+    from trendedge.services import analytics_cache
+
+    async with session_scope() as session:
+        alice = await make_user(session, "alice")
+    before = await analytics_cache.generation(user_id=alice)
+    async with session_scope() as session:
+        account = await accounts.create_account(session=session, user_id=alice, data=VALID)
+        assert await analytics_cache.generation(user_id=alice) == before  # not yet committed
+    assert await analytics_cache.generation(user_id=alice) == before + 1
+
+    with pytest.raises(RuntimeError):
+        async with session_scope() as session:
+            await accounts.delete_account(session=session, user_id=alice, account_id=account.id)
+            raise RuntimeError("rolled back")
+    assert await analytics_cache.generation(user_id=alice) == before + 1  # rollback: no change
+
+    async with session_scope() as session:
+        await accounts.update_account(
+            session=session, user_id=alice, account_id=account.id, data={**VALID, "notes": "x"}
+        )
+        await accounts.delete_account(session=session, user_id=alice, account_id=account.id)
+    assert await analytics_cache.generation(user_id=alice) == before + 3

@@ -9,9 +9,11 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from trendedge.db import after_commit
 from trendedge.domain.validation import field_errors
 from trendedge.models import Account, AccountCreate, AccountUpdate
 from trendedge.models._base import utcnow
+from trendedge.services import analytics_cache
 from trendedge.services.errors import ConflictError, InvalidInputError
 from trendedge.services.tenancy import get_owned, new_owned, owned_by
 
@@ -23,6 +25,11 @@ def _validated(model: type[AccountCreate] | type[AccountUpdate], data: Mapping[s
         raise InvalidInputError(
             "The account has invalid fields", details=field_errors(exc)
         ) from exc
+
+
+def _analytics_stale(session: AsyncSession, user_id: int) -> None:
+    """Balances and account lists feed the analytics: drop cached results after commit."""
+    after_commit(session, lambda: analytics_cache.invalidate(user_id=user_id))
 
 
 def _name_taken(name: str) -> ConflictError:
@@ -53,6 +60,7 @@ async def create_account(
         await session.flush()
     except IntegrityError as exc:
         raise _name_taken(account_in.name) from exc
+    _analytics_stale(session, user_id)
     await session.refresh(account)
     return account
 
@@ -72,6 +80,7 @@ async def update_account(
     except IntegrityError as exc:
         raise _name_taken(account_in.name) from exc
     await session.refresh(account)
+    _analytics_stale(session, user_id)
     return account
 
 
@@ -80,3 +89,4 @@ async def delete_account(*, session: AsyncSession, user_id: int, account_id: int
     account = await get_account(session=session, user_id=user_id, account_id=account_id)
     await session.delete(account)
     await session.flush()
+    _analytics_stale(session, user_id)
