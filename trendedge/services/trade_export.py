@@ -11,7 +11,7 @@ only (a trading day belongs to no single account).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -98,6 +98,22 @@ def trade_record(trade: Trade, *, account: str, playbook: str) -> TradeRecord:
     )
 
 
+async def _csv_chunks(
+    batches: AsyncIterator[Sequence[Any]],
+    to_records: Callable[[Sequence[Any]], list[Any]],
+    write: Callable[..., Iterator[str]],
+) -> AsyncIterator[str]:
+    """CSV text of streamed row batches: the header once, then each batch's lines (only
+    the header when there are no rows)."""
+    first = True
+    async for batch in batches:
+        for chunk in write(to_records(batch), with_header=first):
+            yield chunk
+        first = False
+    if first:
+        yield "".join(write([]))
+
+
 async def iter_trades_csv(
     *,
     session: AsyncSession,
@@ -115,9 +131,9 @@ async def iter_trades_csv(
     query = _trade_filters(owned_by(Trade, user_id=user_id), account_id, start, end)
     query = query.order_by(col(Trade.exit_time), col(Trade.id)).execution_options(yield_per=BATCH)
     result = await session.stream_scalars(query)
-    first = True
-    async for batch in result.partitions():
-        records = [
+
+    def records(batch: Sequence[Trade]) -> list[TradeRecord]:
+        return [
             trade_record(
                 t,
                 account=accounts.get(t.account_id, ""),
@@ -125,11 +141,9 @@ async def iter_trades_csv(
             )
             for t in batch
         ]
-        for chunk in iter_trade_csv(records, with_header=first):
-            yield chunk
-        first = False
-    if first:
-        yield "".join(iter_trade_csv([]))
+
+    async for chunk in _csv_chunks(result.partitions(), records, iter_trade_csv):
+        yield chunk
 
 
 async def iter_journal_entries_csv(
@@ -162,9 +176,9 @@ async def iter_journal_entries_csv(
         .execution_options(yield_per=BATCH)
     )
     result = await session.stream(query)
-    first = True
-    async for batch in result.partitions():
-        records = [
+
+    def records(batch: Sequence[Any]) -> list[JournalRecord]:
+        return [
             JournalRecord(
                 uid=entry.uid,
                 trade_uid=trade_uid or "",
@@ -176,11 +190,9 @@ async def iter_journal_entries_csv(
             )
             for entry, trade_uid in batch
         ]
-        for chunk in iter_journal_csv(records, with_header=first):
-            yield chunk
-        first = False
-    if first:
-        yield "".join(iter_journal_csv([]))
+
+    async for chunk in _csv_chunks(result.partitions(), records, iter_journal_csv):
+        yield chunk
 
 
 async def trades_csv(

@@ -207,13 +207,13 @@ async def _import_trades(
     now = utcnow()
     values = [_trade_values(r, user_id, account_of[line], playbooks, now) for line, r in fresh]
     for start in range(0, len(values), INSERT_BATCH):
-        statement = (
+        statement: Any = (
             insert(Trade)
             .values(values[start : start + INSERT_BATCH])
             .on_conflict_do_nothing(constraint="uq_trades_user_uid")
             .returning(col(Trade.id))
         )
-        report.created += len((await session.execute(statement)).all())
+        report.created += len((await session.exec(statement)).all())
     report.duplicates = len(parsed.rows) - report.created
     return report
 
@@ -336,12 +336,12 @@ async def _import_journal(session: AsyncSession, user_id: int, text: str) -> Imp
         )
     ]
     for start in range(0, len(values), INSERT_BATCH):
-        statement = (
+        statement: Any = (
             insert(JournalEntry)
             .values(values[start : start + INSERT_BATCH])
             .on_conflict_do_nothing()
             .returning(col(JournalEntry.id))
         )
-        report.created += len((await session.execute(statement)).all())
+        report.created += len((await session.exec(statement)).all())
     report.duplicates = len(parsed.rows) - report.created
     return report
