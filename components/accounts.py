@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from components.dialogs import confirm_action
 from components.forms import field_error, form_banner, text_area_field, text_field
 from trendedge.domain.currencies import COMMON_CURRENCIES
 
@@ -175,35 +176,18 @@ def accounts_table(rows: rx.Var[list], *, on_delete: Any) -> rx.Component:
                         rx.icon_button(rx.icon("pencil", size=14), size="1", variant="soft"),
                         href="/accounts/" + account.id.to_string(),
                     ),
-                    rx.alert_dialog.root(
-                        rx.alert_dialog.trigger(
-                            rx.icon_button(
-                                rx.icon("trash-2", size=14),
-                                size="1",
-                                variant="soft",
-                                color_scheme="red",
-                                aria_label="Delete " + account.name,
-                            )
+                    confirm_action(
+                        rx.icon_button(
+                            rx.icon("trash-2", size=14),
+                            size="1",
+                            variant="soft",
+                            color_scheme="red",
+                            aria_label="Delete " + account.name,
                         ),
-                        rx.alert_dialog.content(
-                            rx.alert_dialog.title("Delete account?"),
-                            rx.alert_dialog.description(
-                                "This deletes '" + account.name + "' and cannot be undone."
-                            ),
-                            rx.hstack(
-                                rx.alert_dialog.cancel(
-                                    rx.button("Cancel", variant="soft", color_scheme="gray")
-                                ),
-                                rx.alert_dialog.action(
-                                    rx.button(
-                                        "Delete", color_scheme="red", on_click=on_delete(account.id)
-                                    )
-                                ),
-                                justify="end",
-                                spacing="3",
-                                margin_top="12px",
-                            ),
-                        ),
+                        title="Delete account?",
+                        description="This deletes '" + account.name + "' and cannot be undone.",
+                        confirm="Delete",
+                        on_confirm=on_delete(account.id),
                     ),
                     spacing="2",
                 ),

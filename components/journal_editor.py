@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from components.dialogs import confirm_action
 from components.forms import field_error, form_banner
 from components.journal import safe_markdown
 
@@ -182,33 +183,18 @@ def entry_form(
             ),
             rating_picker(rating, on_pick=on_rating, error=errors["rating"]),
             rx.hstack(
-                rx.alert_dialog.root(
-                    rx.alert_dialog.trigger(
-                        rx.button(
-                            "Delete",
-                            type="button",
-                            color_scheme="red",
-                            variant="soft",
-                            id="delete-entry",
-                        )
+                confirm_action(
+                    rx.button(
+                        "Delete",
+                        type="button",
+                        color_scheme="red",
+                        variant="soft",
+                        id="delete-entry",
                     ),
-                    rx.alert_dialog.content(
-                        rx.alert_dialog.title("Delete this journal entry?"),
-                        rx.alert_dialog.description(
-                            "Its notes, labels, rating and screenshots are deleted."
-                        ),
-                        rx.hstack(
-                            rx.alert_dialog.cancel(
-                                rx.button("Cancel", variant="soft", color_scheme="gray")
-                            ),
-                            rx.alert_dialog.action(
-                                rx.button("Delete", color_scheme="red", on_click=on_delete)
-                            ),
-                            justify="end",
-                            spacing="3",
-                            margin_top="12px",
-                        ),
-                    ),
+                    title="Delete this journal entry?",
+                    description="Its notes, labels, rating and screenshots are deleted.",
+                    confirm="Delete",
+                    on_confirm=on_delete,
                 ),
                 rx.button("Save", type="submit", id="save-entry"),
                 justify="end",

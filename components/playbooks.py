@@ -11,6 +11,7 @@ import reflex as rx
 from plotly.io import templates
 
 from components.charts import UP_COLOUR, empty_figure
+from components.dialogs import confirm_action
 from components.forms import form_banner, text_area_field, text_field
 from components.trading import pnl_text
 
@@ -134,34 +135,19 @@ def playbooks_table(rows: rx.Var[list], *, on_delete: Any) -> rx.Component:
                 text_align="right",
             ),
             rx.table.cell(
-                rx.alert_dialog.root(
-                    rx.alert_dialog.trigger(
-                        rx.icon_button(
-                            rx.icon("trash-2", size=14),
-                            size="1",
-                            variant="soft",
-                            color_scheme="red",
-                            aria_label="Delete " + book.name,
-                        )
+                confirm_action(
+                    rx.icon_button(
+                        rx.icon("trash-2", size=14),
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        aria_label="Delete " + book.name,
                     ),
-                    rx.alert_dialog.content(
-                        rx.alert_dialog.title("Delete playbook?"),
-                        rx.alert_dialog.description(
-                            "This deletes '" + book.name + "'. Its trades are kept, without "
-                            "a playbook and without rules followed."
-                        ),
-                        rx.hstack(
-                            rx.alert_dialog.cancel(
-                                rx.button("Cancel", variant="soft", color_scheme="gray")
-                            ),
-                            rx.alert_dialog.action(
-                                rx.button("Delete", color_scheme="red", on_click=on_delete(book.id))
-                            ),
-                            justify="end",
-                            spacing="3",
-                            margin_top="12px",
-                        ),
-                    ),
+                    title="Delete playbook?",
+                    description="This deletes '" + book.name + "'. Its trades are kept, without "
+                    "a playbook and without rules followed.",
+                    confirm="Delete",
+                    on_confirm=on_delete(book.id),
                 ),
             ),
         )

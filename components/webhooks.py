@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from components.dialogs import confirm_action
 from components.forms import field_error, form_banner, text_field
 
 
@@ -19,26 +20,6 @@ def copy_button(text: Any, *, label: str = "Copy", element_id: str | None = None
         type="button",
         on_click=[rx.set_clipboard(text), rx.toast.info("Copied to the clipboard")],
         **props,
-    )
-
-
-def confirm_action(
-    trigger: rx.Component, *, title: str, description: Any, confirm: str, on_confirm: Any
-) -> rx.Component:
-    """An alert dialog: `trigger` opens it, `confirm` runs `on_confirm`."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(trigger),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(title),
-            rx.alert_dialog.description(description),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button(confirm, color_scheme="red", on_click=on_confirm)),
-                justify="end",
-                spacing="3",
-                margin_top="12px",
-            ),
-        ),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.dialogs import confirm_action
 from components.layout import app_shell
 from components.playbooks import (
     adherence_table,
@@ -73,25 +74,14 @@ def playbooks_page() -> rx.Component:
 
 
 def _delete_button() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button(
-                "Delete", type="button", color_scheme="red", variant="soft", id="delete-playbook"
-            )
+    return confirm_action(
+        rx.button(
+            "Delete", type="button", color_scheme="red", variant="soft", id="delete-playbook"
         ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete playbook?"),
-            rx.alert_dialog.description(
-                "Its trades are kept, without a playbook and without rules followed."
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Delete", color_scheme="red", on_click=D.delete)),
-                justify="end",
-                spacing="3",
-                margin_top="12px",
-            ),
-        ),
+        title="Delete playbook?",
+        description="Its trades are kept, without a playbook and without rules followed.",
+        confirm="Delete",
+        on_confirm=D.delete,
     )
 
 

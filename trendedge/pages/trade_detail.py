@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.dialogs import confirm_action
 from components.layout import app_shell
 from components.trade_facts import trade_facts
 from components.trade_form import trade_form
@@ -63,25 +64,12 @@ def trade_new_page() -> rx.Component:
 
 
 def _delete_button() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button(
-                "Delete", type="button", color_scheme="red", variant="soft", id="delete-trade"
-            )
-        ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete trade?"),
-            rx.alert_dialog.description(
-                "This deletes the trade and its journal entry, and cannot be undone."
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Delete", color_scheme="red", on_click=S.delete)),
-                justify="end",
-                spacing="3",
-                margin_top="12px",
-            ),
-        ),
+    return confirm_action(
+        rx.button("Delete", type="button", color_scheme="red", variant="soft", id="delete-trade"),
+        title="Delete trade?",
+        description="This deletes the trade and its journal entry, and cannot be undone.",
+        confirm="Delete",
+        on_confirm=S.delete,
     )
 
 
