@@ -6,7 +6,8 @@ R known on ~80%, MAE/MFE on ~60%) with one `INSERT ... SELECT unnest(arrays)` pe
 25,000 rows, then measures, in the same run and on the same rows:
 
 * cold: `services.analytics.dashboard` right after `analytics_cache.invalidate` (cache
-  miss: the one SQL statement + numpy metrics + storing the result in Redis);
+  miss: the two SQL statements on two connections at once + numpy metrics + storing the
+  result in Redis);
 * warm: the same call again (cache hit: Redis GET + JSON parse);
 * pandas: the obvious pandas computation of the same metrics: `pandas.read_sql` of the
   same trades (joined with their tags), then Decimal -> float, cumsum / cummax,
@@ -306,7 +307,7 @@ async def measure(user_id: int, runs: int, database_url: str, freeze: bool) -> N
     print(f"\n{n:,} trades, {len(result.daily):,} days, {len(result.breakdowns['tag'])} tag groups")
     print(f"pandas and TrendEdge agree on trades / net / max drawdown / R / MAE-R: {agree}")
     print(line("cold (cache miss: SQL+numpy+SET)", cold, 300))
-    print(line("  of which the SQL statement", sql))
+    print(line("  of which SQL (load_trade_rows)", sql))
     print(line("  of which numpy metrics", numpy_ms))
     print(line("warm (cache hit)", warm, 30))
     print("  warm samples (ms):", " ".join(f"{w:.0f}" for w in warm))

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import uuid4
 
-from sqlalchemy import Column, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import Column, Computed, Index, LargeBinary, Numeric, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -15,6 +15,26 @@ from trendedge.models._base import created_at_field, timestamp_field
 PRICE = Numeric(28, 12)
 MONEY = Numeric(24, 10)
 QTY = Numeric(12, 4)
+
+# The analytics dashboard's copy of a trade's numbers as one fixed-width binary record
+# (80 bytes of PostgreSQL binary send formats, big-endian), kept up to date by
+# PostgreSQL (a STORED generated column) and read for 100,000 trades with one
+# `string_agg` + `numpy.frombuffer` (trendedge/services/analytics_sql.py ROW_DTYPE
+# decodes it; migration 0007 creates it). Layout: id int4, entry_time and exit_time
+# int8 (microseconds since 2000-01-01 UTC), net_pnl, commission, r_multiple, risk, mae,
+# mfe float8 (NULL -> NaN), direction int4 (+1 long, -1 short), playbook_id int4 (NULL
+# -> -1), account_id int4. Changing it needs a migration and ROW_DTYPE changed together.
+ANALYTICS_ROW_SQL = (
+    "int4send(id) || timestamptz_send(entry_time) || timestamptz_send(exit_time)"
+    " || float8send(coalesce(net_pnl::float8, 'NaN'))"
+    " || float8send(coalesce(commission::float8, 'NaN'))"
+    " || float8send(coalesce(r_multiple::float8, 'NaN'))"
+    " || float8send(coalesce(risk::float8, 'NaN'))"
+    " || float8send(coalesce(mae::float8, 'NaN'))"
+    " || float8send(coalesce(mfe::float8, 'NaN'))"
+    " || int4send(CASE WHEN direction = 'short' THEN -1 ELSE 1 END)"
+    " || int4send(coalesce(playbook_id, -1)) || int4send(account_id)"
+)
 
 
 def price_field(*, nullable: bool = False) -> Decimal:
@@ -138,3 +158,7 @@ class Trade(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSONB, nullable=False, server_default="[]")
     )
     updated_at: datetime = created_at_field()
+    analytics_row: bytes | None = Field(
+        default=None,
+        sa_column=Column(LargeBinary, Computed(ANALYTICS_ROW_SQL, persisted=True)),
+    )

@@ -1,4 +1,4 @@
-"""The analytics dashboard of one user: load (one SQL statement), compute (numpy),
+"""The analytics dashboard of one user: load (two SQL statements at once), compute (numpy),
 cache (Redis).
 
 Results are cached under `cache:analytics:{user_id}:{generation}:{hash of the query}`

@@ -1,14 +1,15 @@
-"""Load one user's closed trades for the analytics dashboard: ONE SQL statement that
-returns whole columns, each as one `bytea` of concatenated PostgreSQL binary values
-(`string_agg(float8send(x), '')`, `timestamptz_send`, `int4send`), read with
-`numpy.frombuffer`: no Python object is built per trade on either side of the wire.
+"""Load one user's closed trades for the analytics dashboard: two SQL statements run
+at the same time on two connections (`services.analytics_sql`), returning whole columns
+as concatenated PostgreSQL binary values read with `numpy.frombuffer`: no Python object
+is built per trade on either side of the wire.
 
-Strings (instrument root, currency, tag) come back as int4 codes (`hashtext`) plus the
-small list of distinct labels with their hashes.
+Instrument roots and currencies come back as int4 codes (`hashtext`) plus the small
+list of distinct labels with their hashes; tags as one row per distinct tag list.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -17,10 +18,13 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import ARRAY, DateTime, Integer, bindparam, text
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from trendedge.db import session_scope
 from trendedge.domain.trade_arrays import TradeArrays
+from trendedge.services import analytics_sql as sql
 from trendedge.services.errors import InvalidInputError
 
 MAX_OFFSET_MINUTES = 14 * 60
@@ -99,150 +103,96 @@ class TradeRows:
     prior_pnl: dict[str, float] = field(default_factory=dict)
 
 
-_FLOAT_COLUMNS = ("net_pnl", "commission", "r_multiple", "risk", "mae", "mfe")
-
-# The trade columns come back unordered (no sort in SQL; numpy orders them by exit_time,
-# id) so PostgreSQL may aggregate them in parallel. Strings come back as int4 codes:
-# hashtext() per row plus the distinct labels with their hashes (a second, tiny result);
-# on the (astronomically rare) hash collision the labels are passed back as parameters
-# and array_position() gives the codes instead.
-_SQL = """
-WITH tagged AS MATERIALIZED (
-    SELECT j.trade_id, tag
-    FROM journal_entries j CROSS JOIN LATERAL unnest(j.tags) AS tag
-    WHERE j.user_id = :user_id AND j.trade_id IS NOT NULL
-),
-pairs AS MATERIALIZED (
-    SELECT DISTINCT root, currency FROM trades t WHERE t.user_id = :user_id {filters}
-)
-SELECT m.*, lr.*, lc.*, g.*, gl.*, p.*, a.*, q.*
-FROM (
-    SELECT
-        string_agg(int4send(t.id), '') AS ids,
-        string_agg(timestamptz_send(t.entry_time), '') AS entry_us,
-        string_agg(timestamptz_send(t.exit_time), '') AS exit_us,
-        {floats},
-        string_agg(int4send(CASE WHEN t.direction = 'short' THEN -1 ELSE 1 END), '') AS direction,
-        string_agg(int4send(coalesce(t.playbook_id, -1)), '') AS playbook,
-        string_agg(int4send({root_code}), '') AS instrument,
-        string_agg(int4send(t.account_id), '') AS account,
-        string_agg(int4send({currency_code}), '') AS currency
-    FROM trades t
-    WHERE t.user_id = :user_id {filters}
-) m
-CROSS JOIN (
-    SELECT array_agg(root) AS roots, array_agg(hashtext(root)) AS root_hash
-    FROM (SELECT DISTINCT root FROM pairs) d
-) lr
-CROSS JOIN (
-    SELECT array_agg(currency) AS currencies, array_agg(hashtext(currency)) AS currency_hash
-    FROM (SELECT DISTINCT currency FROM pairs) d
-) lc
-CROSS JOIN (
-    SELECT string_agg(int4send(trade_id), '') AS tag_trade,
-           string_agg(int4send({tag_code}), '') AS tag_code
-    FROM tagged
-) g
-CROSS JOIN (
-    SELECT array_agg(tag) AS tags, array_agg(hashtext(tag)) AS tag_hash
-    FROM (SELECT DISTINCT tag FROM tagged) d
-) gl
-CROSS JOIN (
-    SELECT array_agg(id) AS pb_id, array_agg(name) AS pb_name
-    FROM playbooks WHERE user_id = :user_id
-) p
-CROSS JOIN (
-    SELECT array_agg(id ORDER BY name, id) AS acct_id,
-           array_agg(name ORDER BY name, id) AS acct_name,
-           array_agg(currency ORDER BY name, id) AS acct_currency,
-           array_agg(initial_balance::float8 ORDER BY name, id) AS acct_balance
-    FROM accounts WHERE user_id = :user_id
-) a
-CROSS JOIN ({prior}) q
-"""
-
-_PRIOR = """
-    SELECT array_agg(currency) AS prior_currency, array_agg(total) AS prior_total
-    FROM (
-        SELECT currency, sum(net_pnl)::float8 AS total FROM trades
-        WHERE user_id = :user_id AND exit_time < :start {accounts}
-        GROUP BY currency
-    ) x
-"""
-_NO_PRIOR = "SELECT NULL::text[] AS prior_currency, NULL::float8[] AS prior_total"
-# Let PostgreSQL split the one big scan + aggregate across workers (this transaction only).
-_PARALLEL = (
-    "SET LOCAL parallel_setup_cost = 0",
-    "SET LOCAL parallel_tuple_cost = 0",
-    "SET LOCAL min_parallel_table_scan_size = 0",
-    "SET LOCAL work_mem = '64MB'",
-)
-_PARALLEL_RESET = tuple(f"SET LOCAL {setting.split()[2]} TO DEFAULT" for setting in _PARALLEL)
+class _Relabel(Exception):
+    """The labels do not give every row its code: two labels share a hashtext() value, or
+    SIDE saw other trades than MAIN (read the labels again on MAIN's connection)."""
 
 
-def _statement(query: AnalyticsQuery, *, by_position: bool = False) -> Any:
-    by_account = query.account_ids is not None
-    accounts = "AND account_id = ANY(:account_ids)" if by_account else ""
-    filters = ["AND t.account_id = ANY(:account_ids)" if by_account else ""]
-    if query.start is not None:
-        filters.append("AND t.exit_time >= :start")
-    if query.end is not None:
-        filters.append("AND t.exit_time < :end")
-    floats = ",\n        ".join(
-        f"string_agg(float8send(coalesce(t.{c}::float8, 'NaN')), '') AS {c}" for c in _FLOAT_COLUMNS
-    )
+async def _run(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Any:
+    return await session.exec(statement, params=params)  # type: ignore[call-overload]
 
-    def code(column: str, labels: str) -> str:
+
+async def _main(
+    session: AsyncSession, query: AnalyticsQuery, params: dict[str, Any], labels: Any = None
+) -> dict[str, Any]:
+    """MAIN's one row (hash codes, or positions in `labels` when given)."""
+    statement, extra = sql.main_statement(query, by_position=labels is not None)
+    await session.exec(text(sql.SERIAL))  # type: ignore[call-overload]
+    try:
+        row = (await _run(session, statement, {**params, **extra, **(labels or {})})).one()
+        return dict(row._mapping)
+    finally:
+        await session.exec(text(sql.SERIAL_RESET))  # type: ignore[call-overload]
+
+
+async def _side(
+    session: AsyncSession, query: AnalyticsQuery, params: dict[str, Any]
+) -> tuple[dict[str, Any], list[Any]]:
+    """SIDE's row (labels, playbooks, accounts, prior P&L) and the tag rows."""
+    statement, extra = sql.side_statement(query)
+    await session.exec(text(sql.SERIAL))  # type: ignore[call-overload]
+    try:
+        side = dict((await _run(session, statement, {**params, **extra})).one()._mapping)
+        tags = list((await _run(session, sql.TAGS, params)).all())
+        return side, tags
+    finally:
+        await session.exec(text(sql.SERIAL_RESET))  # type: ignore[call-overload]
+
+
+async def _side_session(
+    engine: AsyncEngine, query: AnalyticsQuery, params: dict[str, Any]
+) -> tuple[dict[str, Any], list[Any]]:
+    async with session_scope(engine) as session:
+        return await _side(session, query, params)
+
+
+async def _fetch(
+    session: AsyncSession, *, user_id: int, query: AnalyticsQuery, by_position: bool
+) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
+    """MAIN's row with its labels and codes resolved, SIDE's row, the tag rows.
+
+    MAIN runs on `session`, SIDE at the same time on a second connection of the same
+    engine, so SIDE sees committed data only. Each statement has its own snapshot, so a
+    trade stored or deleted in between may be in one and not the other; that is
+    harmless: tag rows of trades MAIN did not load are dropped (`_tag_pairs`), labels
+    missing a row's code are read again on MAIN's connection (`_Relabel`), and the
+    cache generation bumped by the change makes the next view recompute anyway. With
+    unflushed ORM changes pending on `session`, both run on `session`, one by one."""
+    params = {"user_id": user_id}
+    engine = session.bind
+    pending = session.new or session.dirty or session.deleted
+    if isinstance(engine, AsyncEngine) and not pending:
+        main, (side, tags) = await asyncio.gather(
+            _main(session, query, params), _side_session(engine, query, params)
+        )
+    else:
+        main = await _main(session, query, params)
+        side, tags = await _side(session, query, params)
+    try:
         if by_position:
-            return f"array_position(CAST(:{labels} AS text[]), {column}::text) - 1"
-        return f"hashtext({column})"
-
-    sql = _SQL.format(
-        filters=" ".join(filters),
-        floats=floats,
-        root_code=code("t.root", "root_labels"),
-        currency_code=code("t.currency", "currency_labels"),
-        tag_code=code("tag", "tag_labels"),
-        prior=_PRIOR.format(accounts=accounts) if query.start is not None else _NO_PRIOR,
-    )
-    statement = text(sql)
-    params: dict[str, Any] = {}
-    if query.account_ids is not None:
-        statement = statement.bindparams(bindparam("account_ids", type_=ARRAY(Integer)))
-        params["account_ids"] = list(query.account_ids)
-    for name in ("start", "end"):
-        if getattr(query, name) is not None:
-            statement = statement.bindparams(bindparam(name, type_=DateTime(timezone=True)))
-            params[name] = getattr(query, name)
-    return statement, params
+            raise _Relabel
+        for codes, labels, hashes in _LABELLED:
+            main[labels], main[codes] = _codes(
+                _ints(main[codes]), list(side[labels] or []), list(side[hashes] or [])
+            )
+        return main, side, tags
+    except _Relabel:
+        pass
+    statement, extra = sql.labels_statement(query)
+    fresh = dict((await _run(session, statement, {**params, **extra})).one()._mapping)
+    labelled = {k: sorted(fresh[v] or []) for k, v in _NAMES.items()}
+    main = await _main(session, query, params, labelled)
+    for k, v in _NAMES.items():
+        main[v] = labelled[k]
+    for codes, _, _ in _LABELLED:
+        main[codes] = _ints(main[codes], np.int32)
+        if (main[codes] < 0).any():
+            raise RuntimeError("trades changed while the analytics were loaded; try again")
+    return main, side, tags
 
 
-PG_EPOCH_US = 946_684_800 * 1_000_000  # 2000-01-01, the zero of PostgreSQL timestamps
-
-
-def _packed(value: bytes | None, wire: str, dtype: Any) -> Any:
-    """A column sent as concatenated PostgreSQL binary values (big-endian `wire` type,
-    e.g. '>i4' from int4send, '>f8' from float8send), as a native numpy array."""
-    if value is None:  # no rows
-        return np.zeros(0, dtype=dtype)
-    return np.frombuffer(value, dtype=wire).astype(dtype)
-
-
-def _ints(value: bytes | None, dtype: Any = np.int64) -> Any:
-    return _packed(value, ">i4", dtype)
-
-
-def _floats(value: bytes | None) -> NDArray[np.float64]:
-    return _packed(value, ">f8", np.float64)
-
-
-def _times(value: bytes | None) -> NDArray[np.int64]:
-    """Microseconds since the Unix epoch from timestamptz_send values."""
-    return _packed(value, ">i8", np.int64) + PG_EPOCH_US
-
-
-class _HashCollision(Exception):
-    """Two distinct labels share a hashtext() value (run again with array_position)."""
+_LABELLED = (("instrument", "roots", "root_hash"), ("currency", "currencies", "currency_hash"))
+_NAMES = {"root_labels": "roots", "currency_labels": "currencies"}
 
 
 def _codes(hashes: NDArray[np.int64], labels: list[str], label_hash: list[int]) -> Any:
@@ -251,118 +201,130 @@ def _codes(hashes: NDArray[np.int64], labels: list[str], label_hash: list[int]) 
     sorted_labels = [labels[i] for i in order]
     keys = np.asarray([label_hash[i] for i in order], dtype=np.int64)
     if np.unique(keys).shape[0] != keys.shape[0]:
-        raise _HashCollision
+        raise _Relabel
     if hashes.size == 0:
         return sorted_labels, hashes.astype(np.int32)
+    if keys.size == 0:
+        raise _Relabel
     by_key = np.argsort(keys)
-    pos = by_key[np.searchsorted(keys[by_key], hashes)]
-    return sorted_labels, pos.astype(np.int32)
+    sorted_keys = keys[by_key]
+    at = np.minimum(np.searchsorted(sorted_keys, hashes), keys.size - 1)
+    if not np.array_equal(sorted_keys[at], hashes):
+        raise _Relabel
+    return sorted_labels, by_key[at].astype(np.int32)
 
 
-async def _fetch(
-    session: AsyncSession, *, user_id: int, query: AnalyticsQuery, by_position: bool
-) -> Any:
-    """The statement's one row, (labels, codes) resolved; hash codes first."""
-    statement, params = _statement(query)
-    for setting in _PARALLEL:
-        await session.exec(text(setting))  # type: ignore[call-overload]
-    try:
-        row = (await session.exec(statement, params={"user_id": user_id, **params})).one()  # type: ignore[call-overload]
-        r = dict(row._mapping)
-        try:
-            if by_position:
-                raise _HashCollision
-            for codes, labels, hashes in _LABELLED:
-                r[labels], r[codes] = _codes(
-                    _ints(r[codes], np.int64), list(r[labels] or []), list(r[hashes] or [])
-                )
-            return r
-        except _HashCollision:
-            pass
-        names = {"root_labels": "roots", "currency_labels": "currencies", "tag_labels": "tags"}
-        labelled = {k: sorted(r[v] or []) for k, v in names.items()}
-        statement, params = _statement(query, by_position=True)
-        row = (
-            await session.exec(statement, params={"user_id": user_id, **params, **labelled})  # type: ignore[call-overload]
-        ).one()
-        r = dict(row._mapping)
-        for k, v in names.items():
-            r[v] = labelled[k]
-        for codes, _, _ in _LABELLED:
-            r[codes] = _ints(r[codes], np.int32)
-        return r
-    finally:
-        for setting in _PARALLEL_RESET:
-            await session.exec(text(setting))  # type: ignore[call-overload]
+def _ints(value: bytes | None, dtype: Any = np.int64) -> Any:
+    """A column of concatenated int4send values as a native numpy array."""
+    if value is None:  # no rows
+        return np.zeros(0, dtype=dtype)
+    return np.frombuffer(value, dtype=">i4").astype(dtype)
 
 
-_LABELLED = (
-    ("instrument", "roots", "root_hash"),
-    ("currency", "currencies", "currency_hash"),
-    ("tag_code", "tags", "tag_hash"),
-)
+def _time_order(exit_us: NDArray[np.int64], ids: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Indices ordering the trades by exit time, then id. One quicksort on exit time
+    (several times faster than a lexsort); the lexsort only when exit times tie."""
+    order = np.argsort(exit_us)
+    ordered = exit_us[order]
+    if bool((ordered[1:] == ordered[:-1]).any()):
+        return np.lexsort((ids, exit_us))
+    return order
+
+
+def _positions(ids: NDArray[np.int64], wanted: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The index in `ids` (unique) of each of `wanted`, -1 where absent: through a lookup
+    table when the ids are dense enough, else by binary search."""
+    low, high = int(ids.min()), int(ids.max())
+    if high - low < 8 * ids.size + (1 << 20):
+        table = np.full(high - low + 2, -1, np.int64)
+        table[ids - low] = np.arange(ids.size)
+        return table[np.clip(wanted - low, -1, high - low + 1)]
+    by_id = np.argsort(ids)
+    sorted_ids = ids[by_id]
+    at = np.minimum(np.searchsorted(sorted_ids, wanted), ids.size - 1)
+    return np.where(sorted_ids[at] == wanted, by_id[at], -1)
+
+
+def _tag_pairs(
+    tags: list[Any], ids: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], list[str]]:
+    """(position of the trade among `ids`, index into the sorted tag labels) for each tag
+    of each journal entry of a loaded trade, ordered by position; and the labels."""
+    labels = sorted({tag for row in tags for tag in row.tags or () if tag is not None})
+    index = {tag: i for i, tag in enumerate(labels)}
+    trade_ids, codes = [], []
+    for row in tags:
+        entry_ids = np.frombuffer(row.trade_ids, dtype=">i4")
+        for tag in row.tags or ():
+            if tag is not None:
+                trade_ids.append(entry_ids)
+                codes.append(np.full(entry_ids.shape[0], index[tag], np.int64))
+    if not trade_ids or ids.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), labels
+    position = _positions(ids, np.concatenate(trade_ids).astype(np.int64))
+    found = position >= 0
+    position = position[found]
+    code = np.concatenate(codes)[found]
+    order = np.argsort(position)  # time order within each tag (deterministic sums)
+    return position[order], code[order], labels
 
 
 async def load_trade_rows(
     session: AsyncSession, *, user_id: int, query: AnalyticsQuery, by_position: bool = False
 ) -> TradeRows:
     """The user's closed trades matching `query` (any currency), ordered by exit time
-    then id, from one SQL statement (a second one only on a label hash collision, or with
-    `by_position`, which tests that path)."""
-    r = await _fetch(session, user_id=user_id, query=query, by_position=by_position)
-    ids = _ints(r["ids"], np.int64)
-    exit_us = _times(r["exit_us"])
-    order = np.lexsort((ids, exit_us))
+    then id (see the module docstring; `by_position` forces the label fallback, for
+    tests)."""
+    r, side, tags = await _fetch(session, user_id=user_id, query=query, by_position=by_position)
+    packed = np.frombuffer(r["rows"] or b"", dtype=sql.ROW_DTYPE)
+    ids = packed["id"].astype(np.int64)
+    exit_us = packed["exit_us"].astype(np.int64)
+    order = _time_order(exit_us, ids)
+    ids = ids[order]
 
-    def col(name: str, dtype: Any) -> Any:
-        return _ints(r[name], dtype)[order]
+    def col(name: str, dtype: Any) -> Any:  # native, contiguous, in time order
+        return packed[name].astype(dtype)[order]
 
-    net, fees, r_mult = (_floats(r[c])[order] for c in ("net_pnl", "commission", "r_multiple"))
+    def times(name: str) -> Any:
+        return (col(name, np.int64) + sql.PG_EPOCH_US).view("datetime64[us]")
+
+    net, fees, r_mult = (col(c, np.float64) for c in ("net_pnl", "commission", "r_multiple"))
     trades = TradeArrays(
-        entry_time=_times(r["entry_us"])[order].view("datetime64[us]"),
-        exit_time=exit_us[order].view("datetime64[us]"),
+        entry_time=times("entry_us"),
+        exit_time=times("exit_us"),
         net_pnl=net,
         commission=fees,
         r_multiple=r_mult,
-        risk=_risk(_floats(r["risk"])[order], net, fees, r_mult),
-        mae=_floats(r["mae"])[order],
-        mfe=_floats(r["mfe"])[order],
+        risk=_risk(col("risk", np.float64), net, fees, r_mult),
+        mae=col("mae", np.float64),
+        mfe=col("mfe", np.float64),
         direction=col("direction", np.int8),
         playbook_id=col("playbook", np.int32),
         instrument=np.asarray(r["instrument"], dtype=np.int32)[order],
         account=col("account", np.int32),
     )
-    ids = ids[order]
-    # Tags of all the user's trades: keep the pairs of selected trades, as positions
-    # (ids are ordered by exit time, not by id).
-    tag_trade_ids = _ints(r["tag_trade"], np.int64)
-    tag_codes = np.asarray(r["tag_code"], dtype=np.int64)
-    by_id = np.argsort(ids)
-    sorted_ids = ids[by_id]
-    pos = np.minimum(np.searchsorted(sorted_ids, tag_trade_ids), max(ids.size - 1, 0))
-    found = sorted_ids[pos] == tag_trade_ids if ids.size else np.zeros(0, np.bool_)
-    tag_index = by_id[pos[found]] if ids.size else tag_trade_ids[:0]
+    tag_trade, tag_code, tag_labels = _tag_pairs(tags, ids)
     return TradeRows(
         trades=trades,
         ids=ids,
         currency=np.asarray(r["currency"], dtype=np.int32)[order],
         currencies=list(r["currencies"]),
         instruments=list(r["roots"]),
-        tag_trade=tag_index.astype(np.int64),
-        tag_code=tag_codes[found] if ids.size else tag_codes[:0],
-        tags=list(r["tags"]),
-        playbooks=dict(zip(r["pb_id"] or [], r["pb_name"] or [], strict=True)),
+        tag_trade=tag_trade,
+        tag_code=tag_code,
+        tags=tag_labels,
+        playbooks=dict(zip(side["pb_id"] or [], side["pb_name"] or [], strict=True)),
         accounts=[
             AccountInfo(i, n, c, float(b))
             for i, n, c, b in zip(
-                r["acct_id"] or [],
-                r["acct_name"] or [],
-                r["acct_currency"] or [],
-                r["acct_balance"] or [],
+                side["acct_id"] or [],
+                side["acct_name"] or [],
+                side["acct_currency"] or [],
+                side["acct_balance"] or [],
                 strict=True,
             )
         ],
-        prior_pnl=dict(zip(r["prior_currency"] or [], r["prior_total"] or [], strict=True)),
+        prior_pnl=dict(zip(side["prior_currency"] or [], side["prior_total"] or [], strict=True)),
     )
 
 
