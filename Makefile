@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run dev test lint fmt chromium clean bench-deps bench
+.PHONY: install run demo dev test lint fmt chromium clean bench-deps bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "TrendEdge needs Python 3.11 or newer")'
@@ -21,6 +21,14 @@ install: $(STAMP)
 
 run: install
 	$(VENV)/bin/trendedge up
+
+# With `make run` going: a demo user with a full dashboard; sign in as EMAIL afterwards.
+DATA_DIR ?= $(CURDIR)/.trendedge
+EMAIL ?= demo@example.com
+demo: install
+	DATABASE_URL='postgresql://postgres:@/trendedge?host=$(DATA_DIR)/postgres' \
+	  REDIS_URL='unix://$(DATA_DIR)/redis/redis.sock' \
+	  $(VENV)/bin/trendedge admin seed-demo $(EMAIL)
 
 dev: install
 	. $(VENV)/bin/activate && PATH="$$($(PY) -c 'from trendedge.runtime.web import bun_bin_dir; print(bun_bin_dir())'):$$PATH" \

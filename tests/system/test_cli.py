@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.commands import Result, run_cli
 from tests.support.databases import fresh_database, public_tables
-from trendedge.cli.admin import LOCAL_ISSUER
+from trendedge.auth.dev_provider import dev_provider_issuer
 
 CONFIG_KEYS = (
     "APP_ENV",
@@ -54,13 +54,15 @@ def user_rows(env: dict[str, str]) -> list[list[str]]:
 
 def test_create_user_then_list_users(cli_env: dict[str, str]) -> None:
     assert user_rows(cli_env) == []
+    # No OIDC_ISSUER configured: the development provider `trendedge up` would start.
+    local_issuer = dev_provider_issuer("127.0.0.1", int(cli_env.get("DEV_OIDC_PORT", "9400")))
 
     created = ok(run_cli("admin", "create-user", "alice@example.com", env=cli_env))
     match = re.fullmatch(
         r"user (\d+): alice@example\.com \(issuer=(.+), subject=(.+)\)", created.stdout.strip()
     )
     assert match, str(created)
-    assert match.group(2) == LOCAL_ISSUER
+    assert match.group(2) == local_issuer
     assert match.group(3) == "alice@example.com"
 
     rows = user_rows(cli_env)
@@ -69,7 +71,7 @@ def test_create_user_then_list_users(cli_env: dict[str, str]) -> None:
     assert (user_id, email, issuer, subject) == (
         match.group(1),
         "alice@example.com",
-        LOCAL_ISSUER,
+        local_issuer,
         "alice@example.com",
     )
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", created_at)

@@ -152,3 +152,15 @@ def test_bundled_ecb_history_reads_without_errors() -> None:
     t = RateTable(parsed.rates)
     assert {"USD", "GBP", "CHF", "JPY"} <= t.currencies
     assert t.rate_on("USD", date(2026, 10, 30)) is not None
+
+
+def test_a_currency_in_itself_needs_no_rate_even_where_rates_are_missing() -> None:
+    t = table()
+    far = date(2027, 6, 1)  # long after the last rate
+    converted = t.convert(Decimal("12.5"), from_currency="usd", to_currency="USD", on=far)
+    assert converted is not None and converted.amount == Decimal("12.5")
+    out = t.convert_many(
+        np.array([5.0, 7.0]), ["USD", "GBP"], np.array([far, far], dtype="datetime64[D]"),
+        to_currency="USD",
+    )  # fmt: skip
+    assert out[0] == 5.0 and np.isnan(out[1])

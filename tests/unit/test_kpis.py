@@ -129,3 +129,19 @@ def test_a_missing_target_rate_names_the_target_currency() -> None:
     )
     assert money.net_pnl_converted is None
     assert money.missing_rates == ["JPY on 2026-10-29", "JPY on 2026-10-30"]
+
+
+def test_an_account_shown_in_its_own_currency_is_never_missing() -> None:
+    money = account_money(
+        account_id=6,
+        name="US",
+        currency="USD",
+        initial_balance=1000.0,
+        flows=flows(days=["2027-01-04"], net_pnl=[25.0], commission=[2.0]),
+        rates=RATES,  # ends in 2026: no USD rate near these days
+        to_currency="USD",
+        as_of=date(2027, 1, 5),
+    )
+    assert money.missing_rates == []
+    assert (money.balance_converted, money.net_pnl_converted) == (1025.0, 25.0)
+    assert (money.fees_converted, money.day_change_converted) == (2.0, 25.0)

@@ -12,7 +12,15 @@ from trendedge.db import job_session
 from trendedge.services import users
 from trendedge.settings import get_settings
 
-LOCAL_ISSUER = "urn:trendedge:local"
+
+def default_issuer() -> str:
+    """The configured OIDC issuer, else the development provider that `trendedge up`
+    starts when none is configured, so users made here are the ones who sign in there."""
+    from trendedge.auth.dev_provider import dev_provider_issuer
+    from trendedge.runtime.supervisor import DEV_OIDC_HOST
+
+    settings = get_settings()
+    return settings.oidc_issuer or dev_provider_issuer(DEV_OIDC_HOST, settings.dev_oidc_port)
 
 
 @click.group()
@@ -34,7 +42,7 @@ def create_user(email: str, issuer: str | None, subject: str | None, name: str |
     """Create (or refresh) a user as if provisioned by OIDC sign-in."""
     if "@" not in email:
         raise click.BadParameter("must be an e-mail address", param_hint="EMAIL")
-    issuer = issuer or get_settings().oidc_issuer or LOCAL_ISSUER
+    issuer = issuer or default_issuer()
 
     async def work() -> None:
         async with job_session() as session:
@@ -205,7 +213,7 @@ def seed_demo(email: str, issuer: str | None, subject: str | None) -> None:
 
     if "@" not in email:
         raise click.BadParameter("must be an e-mail address", param_hint="EMAIL")
-    issuer = issuer or get_settings().oidc_issuer or LOCAL_ISSUER
+    issuer = issuer or default_issuer()
     bars: dict[str, Any] = {}
 
     def progress(stage: str, done: int, total: int) -> None:

@@ -93,13 +93,16 @@ class RateTable:
     def convert(
         self, amount: Decimal, *, from_currency: str, to_currency: str, on: date
     ) -> Conversion | None:
-        """`amount` in `from_currency` expressed in `to_currency` on day `on` (cross via EUR)."""
+        """`amount` in `from_currency` expressed in `to_currency` on day `on` (cross via EUR).
+
+        A currency converted to itself needs no rate (the amount is exact)."""
+        if from_currency.upper() == to_currency.upper():
+            same = AppliedRate(Decimal(1), on)
+            return Conversion(amount, same, same)
         source = self.rate_on(from_currency, on)
         target = self.rate_on(to_currency, on)
         if source is None or target is None:
             return None
-        if from_currency.upper() == to_currency.upper():
-            return Conversion(amount, source, target)
         return Conversion(amount * target.rate / source.rate, source, target)
 
     def _factors(self, currency: str, day_numbers: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -125,14 +128,19 @@ class RateTable:
         *,
         to_currency: str,
     ) -> NDArray[np.float64]:
-        """Convert parallel arrays to `to_currency`; NaN where a rate is missing."""
+        """Convert parallel arrays to `to_currency`; NaN where a rate is missing (never for
+        amounts already in `to_currency`)."""
         amounts = np.asarray(amounts, dtype=np.float64)
         currencies = np.asarray([c.upper() for c in currencies])
         day_numbers = np.asarray(days, dtype="datetime64[D]").astype(np.int64)
-        target = self._factors(to_currency.upper(), day_numbers)
+        to_currency = to_currency.upper()
+        target = self._factors(to_currency, day_numbers)
         result = np.full(len(amounts), np.nan)
         for currency in np.unique(currencies):
             rows = currencies == currency
+            if currency == to_currency:
+                result[rows] = amounts[rows]
+                continue
             source = self._factors(str(currency), day_numbers[rows])
             result[rows] = amounts[rows] * target[rows] / source
         return result

@@ -150,6 +150,8 @@ def _missing(
 ) -> list[str]:
     """ "XXX on YYYY-MM-DD" for each day and side (account or target currency) lacking a rate."""
     out: list[str] = []
+    if currency.upper() == to_currency.upper():
+        return out  # a currency shown in itself needs no rate
     ones = np.ones(len(days))
     for side in dict.fromkeys((currency, to_currency)):
         per_eur = rates.convert_many(ones, [side] * len(days), days, to_currency="EUR")
