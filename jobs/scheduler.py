@@ -22,6 +22,12 @@ def build_scheduler() -> CronScheduler:
         maintenance.heartbeat, LOW, interval=settings.worker_heartbeat_seconds, name="heartbeat"
     )
     scheduler.register(
+        maintenance.purge_unfinished_import_files,
+        LOW,
+        cron="43 3 * * *",
+        name="purge-unfinished-import-files",
+    )
+    scheduler.register(
         maintenance.purge_expired_sessions, LOW, cron="17 * * * *", name="purge-expired-sessions"
     )
     scheduler.register(

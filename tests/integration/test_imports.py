@@ -281,3 +281,32 @@ async def test_every_sample_format_imports_into_trades(
     again = await import_text(alice, account, text, **options)
     assert (again.executions_created, again.trades_created) == (0, 0)
     assert again.duplicates == run.executions_created
+
+
+async def test_files_of_imports_left_unfinished_for_a_week_are_purged(db: AsyncSession) -> None:
+    from datetime import timedelta
+
+    from trendedge.models import ImportFile
+    from trendedge.models._base import utcnow
+
+    alice = await make_user(db, "alice")
+    account = await make_account(db, alice)
+    await db.commit()
+    bad = GENERIC + "2026-03-02,11:00:00,ESH6,abc,5000,Buy,2\n"
+    old = await import_text(alice, account, bad)  # rejected: its file is kept for a rerun
+    recent = await import_text(alice, account, bad)
+    assert (old.status, recent.status) == ("rejected", "rejected")
+    async with session_scope() as session:
+        stale = await session.get(ImportRun, old.id)
+        assert stale is not None
+        stale.finished_at = utcnow() - timedelta(days=8)
+        session.add(stale)
+    async with session_scope() as session:
+        removed = await imports.purge_unfinished_files(
+            session=session, older_than=timedelta(days=7)
+        )
+    assert removed == 1
+    async with session_scope() as session:
+        assert await session.get(ImportFile, old.id) is None
+        assert await session.get(ImportFile, recent.id) is not None
+        assert await session.get(ImportRun, old.id) is not None  # the summary stays

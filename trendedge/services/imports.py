@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from trendedge.domain.broker_csv.executions import ParseResult
@@ -163,6 +164,21 @@ async def resubmit_import(
     return run
 
 
+async def purge_unfinished_files(*, session: AsyncSession, older_than: timedelta) -> int:
+    """Drop the kept bytes of imports that ended unfinished (needs input, rejected, failed)
+    longer ago than `older_than`; the import rows and their summaries stay."""
+    cutoff = utcnow() - older_than
+    stale: Any = (
+        select(ImportRun.id)
+        .where(col(ImportRun.status).in_(sorted(RESUBMITTABLE)))
+        .where(col(ImportRun.finished_at) < cutoff)
+    )
+    result = await session.exec(  # type: ignore[call-overload]
+        delete(ImportFile).where(col(ImportFile.import_id).in_(stale))
+    )
+    return int(result.rowcount or 0)
+
+
 def error_rows(result: ParseResult) -> list[dict[str, Any]]:
     return [
         {"line": e.line, "column": e.column, "message": e.message}
@@ -202,6 +218,7 @@ __all__ = [
     "list_imports",
     "mark",
     "parse_statement",
+    "purge_unfinished_files",
     "resubmit_import",
     "start_import",
 ]
