@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from rq import Retry
+from rq import Callback, Retry
 from rq.job import Job
 
 from jobs.queues import HIGH, enqueue
@@ -55,7 +55,12 @@ def on_failure(job: Job, connection: Any, exc_type: Any, exc_value: Any, tb: Any
 def enqueue_processing(signal_id: int) -> Job:
     """Put `process(signal_id)` on the high queue with the retry policy."""
     return enqueue(
-        HIGH, process, signal_id, retry=SIGNAL_RETRY, on_failure=on_failure, job_timeout=60
+        HIGH,
+        process,
+        signal_id,
+        retry=SIGNAL_RETRY,
+        on_failure=Callback(on_failure),
+        job_timeout=60,
     )
 
 

@@ -55,7 +55,7 @@ async def _locked_position(
     session: AsyncSession, *, signal: Signal, spec: ContractSpec, symbol: str
 ) -> Position:
     table = Position.__table__  # type: ignore[attr-defined]
-    await session.execute(
+    await session.exec(
         insert(table)
         .values(
             user_id=signal.user_id,

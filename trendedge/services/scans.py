@@ -124,7 +124,7 @@ async def _upsert_lines(
             "detected_at": now,
             "last_seen_at": now,
         }
-        await session.execute(
+        await session.exec(
             insert(table)
             .values(**values)
             .on_conflict_do_update(
@@ -182,7 +182,7 @@ async def _fire(
             "created_at": utcnow(),
         }
         alert_id = (
-            await session.execute(
+            await session.exec(
                 insert(table)
                 .values(**values)
                 .on_conflict_do_nothing(constraint="uq_trendline_alert_once")

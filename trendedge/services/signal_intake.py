@@ -110,7 +110,7 @@ async def _claim(
         )
         .returning(table.c.id)
     )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return (await session.exec(stmt)).scalar_one_or_none()
 
 
 async def _live_claim_owner(session: AsyncSession, *, account_id: int, key: str) -> int | None:
@@ -166,7 +166,7 @@ async def touch_token(*, session: AsyncSession, token_id: int) -> None:
     """Record use of the token, at most every 30 s (no hot-row update per signal)."""
     table = WebhookToken.__table__  # type: ignore[attr-defined]
     stale = func.now() - timedelta(seconds=30)
-    await session.execute(
+    await session.exec(
         table.update()
         .where(table.c.id == token_id)
         .where((table.c.last_used_at.is_(None)) | (table.c.last_used_at < stale))
