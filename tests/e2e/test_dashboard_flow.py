@@ -15,7 +15,7 @@ from tests.e2e.flows import sign_in
 from trendedge.db import session_scope
 from trendedge.models import JournalEntry, Playbook, Trade, User
 from trendedge.models._base import utcnow
-from trendedge.services import accounts, analytics_cache
+from trendedge.services import accounts, analytics_cache, preferences
 
 pytestmark = pytest.mark.browser
 SLOW = 30_000  # first Plotly render and the reload's on_load on a busy 2-core machine
@@ -110,5 +110,16 @@ async def test_dashboard_charts_and_presets(web_app: str, clean, browser: Browse
 
         await page.locator("#metric-definitions summary").click()
         await expect(page.locator("#metric-definitions")).to_contain_text("Profit factor")
+
+        # With a time zone setting, days are grouped (and labelled) in that zone.
+        async with session_scope() as session:
+            user = (await session.exec(select(User).where(User.email == email))).one()
+            await preferences.update_preferences(
+                session=session, user_id=user.id or 0, data={"time_zone": "Asia/Tokyo"}
+            )
+        await page.reload()
+        await expect(page.locator("#tz-note")).to_contain_text(
+            "Asia/Tokyo (UTC+09:00)", timeout=SLOW
+        )
     finally:
         await ctx.close()

@@ -1,14 +1,16 @@
 """`/` analytics dashboard: filters (date preset or custom range, accounts, currency),
 then KPI cards, charts and tables from `services.analytics` (cached in Redis).
 
-Calendar groupings use the browser's UTC offset, read once per tab on load (fixed
-offset, no DST rules); LiveState calls `_refresh` when a fill arrives.
+Calendar groupings use the user's time zone setting (its offset at load time), or, when
+that setting is UTC, the browser's UTC offset, read once per tab (a fixed offset, no
+DST rules within the range); LiveState calls `_refresh` when a fill arrives.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import plotly.graph_objects as go
 import reflex as rx
@@ -23,6 +25,7 @@ from trendedge.services.errors import ServiceError
 from trendedge.state import analytics_views as views
 from trendedge.state.analytics_views import GroupView, Kpi, PeriodView
 from trendedge.state.auth import require_user_id
+from trendedge.state.display_time import zone_name
 
 _BLANK = empty_figure("Loading…", height=320)
 
@@ -52,6 +55,7 @@ class AnalyticsState(rx.State):
     end_date: str = ""
     offset_minutes: int = 0
     offset_known: bool = False
+    zone: str = ""  # the user's time zone setting, when it is not UTC
     all_accounts: bool = True
     account_options: list[AccountOption] = []
     currency: str = ""
@@ -77,7 +81,8 @@ class AnalyticsState(rx.State):
 
     @rx.var
     def tz_label(self) -> str:
-        return views.offset_label(self.offset_minutes)
+        offset = views.offset_label(self.offset_minutes)
+        return f"{self.zone} ({offset})" if self.zone else offset
 
     # ------------------------------------------------------------- computing
 
@@ -163,7 +168,16 @@ class AnalyticsState(rx.State):
 
     @rx.event
     async def load(self):
-        """on_load: read the browser's UTC offset once, then compute."""
+        """on_load: group days in the user's time zone setting (its offset now), or, when
+        that is UTC, in the browser's offset (read once per tab); then compute."""
+        await require_user_id(self)  # sets the display zone from the user's settings
+        preferred = zone_name()
+        if preferred != "UTC":
+            now = datetime.now(ZoneInfo(preferred)).utcoffset() or timedelta(0)
+            self.zone, self.offset_known = preferred, True
+            self.offset_minutes = int(now.total_seconds() // 60)
+        elif self.zone:  # the setting went back to UTC: ask the browser again
+            self.zone, self.offset_known = "", False
         if not self.offset_known:
             return rx.call_script(
                 "new Date().getTimezoneOffset()", callback=AnalyticsState.set_browser_offset
