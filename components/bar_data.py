@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from components.forms import field_error
+from components.forms import csv_dropzone, field_error
 from components.trendlines import timeframe_select
 
 
@@ -108,27 +108,7 @@ def csv_upload(
             align="start",
             width="100%",
         ),
-        rx.upload(
-            rx.vstack(
-                rx.icon("file-up", size=20, color=rx.color("gray", 10)),
-                rx.cond(
-                    rx.selected_files(upload_id).length() > 0,
-                    rx.text(rx.selected_files(upload_id)[0], size="1", weight="medium"),
-                    rx.text("Drop a CSV here or click to choose", size="1"),
-                ),
-                align="center",
-                spacing="1",
-            ),
-            id=upload_id,
-            accept={"text/csv": [".csv", ".txt"]},
-            max_files=1,
-            multiple=False,
-            border=f"1px dashed {rx.color('gray', 7)}",
-            border_radius="8px",
-            padding="12px",
-            width="100%",
-            cursor="pointer",
-        ),
+        csv_dropzone(upload_id, "Drop a CSV here or click to choose"),
         field_error(errors["file"], name="csv-file"),
         rx.button(
             rx.cond(busy, rx.spinner(size="1"), rx.icon("upload", size=14)),

@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from components.forms import field_error
+from components.forms import csv_dropzone, field_error
 
 
 def _account_select(
@@ -140,27 +140,7 @@ def import_card(
                     by="name",
                 ),
             ),
-            rx.upload(
-                rx.vstack(
-                    rx.icon("file-up", size=20, color=rx.color("gray", 10)),
-                    rx.cond(
-                        rx.selected_files(upload_id).length() > 0,
-                        rx.text(rx.selected_files(upload_id)[0], size="1", weight="medium"),
-                        rx.text("Drop a TrendEdge CSV here or click to choose", size="1"),
-                    ),
-                    align="center",
-                    spacing="1",
-                ),
-                id=upload_id,
-                accept={"text/csv": [".csv", ".txt"]},
-                max_files=1,
-                multiple=False,
-                border=f"1px dashed {rx.color('gray', 7)}",
-                border_radius="8px",
-                padding="16px",
-                width="100%",
-                cursor="pointer",
-            ),
+            csv_dropzone(upload_id, "Drop a TrendEdge CSV here or click to choose", padding="16px"),
             field_error(file_error, name="import-file"),
             rx.button(
                 rx.cond(busy, rx.spinner(size="1"), rx.icon("upload", size=14)),

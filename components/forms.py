@@ -64,3 +64,31 @@ def form_banner(message: rx.Var[str]) -> rx.Component:
         message != "",
         rx.callout(message, icon="triangle-alert", color_scheme="red", size="1", id="form-error"),
     )
+
+
+def csv_dropzone(
+    upload_id: str, prompt: str, *, hint: str = "", size: str = "1", padding: str = "12px"
+) -> rx.Component:
+    """A one-file CSV drop zone (`upload_id`): the chosen file's name, else `prompt`."""
+    return rx.upload(
+        rx.vstack(
+            rx.icon("file-up", size=20, color=rx.color("gray", 10)),
+            rx.cond(
+                rx.selected_files(upload_id).length() > 0,
+                rx.text(rx.selected_files(upload_id)[0], size=size, weight="medium"),
+                rx.text(prompt, size=size),
+            ),
+            *([rx.text(hint, size="1", color_scheme="gray")] if hint else []),
+            align="center",
+            spacing="1",
+        ),
+        id=upload_id,
+        accept={"text/csv": [".csv", ".txt"]},
+        max_files=1,
+        multiple=False,
+        border=f"1px dashed {rx.color('gray', 7)}",
+        border_radius="8px",
+        padding=padding,
+        width="100%",
+        cursor="pointer",
+    )

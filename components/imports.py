@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from components.forms import field_error
+from components.forms import csv_dropzone, field_error
 
 STATUS_COLOURS = (
     ("done", "green"),
@@ -88,27 +88,12 @@ def import_form(
                 wrap="wrap",
             ),
             field_error(errors["account"], name="import-account"),
-            rx.upload(
-                rx.vstack(
-                    rx.icon("file-up", size=22, color=rx.color("gray", 10)),
-                    rx.cond(
-                        rx.selected_files(upload_id).length() > 0,
-                        rx.text(rx.selected_files(upload_id)[0], size="2", weight="medium"),
-                        rx.text("Drop a broker CSV here or click to choose", size="2"),
-                    ),
-                    rx.text("CSV, at most 10 MB and 100,000 rows", size="1", color_scheme="gray"),
-                    align="center",
-                    spacing="1",
-                ),
-                id=upload_id,
-                accept={"text/csv": [".csv", ".txt"]},
-                max_files=1,
-                multiple=False,
-                border=f"1px dashed {rx.color('gray', 7)}",
-                border_radius="8px",
+            csv_dropzone(
+                upload_id,
+                "Drop a broker CSV here or click to choose",
+                hint="CSV, at most 10 MB and 100,000 rows",
+                size="2",
                 padding="16px",
-                width="100%",
-                cursor="pointer",
             ),
             field_error(errors["file"], name="import-file"),
             field_error(errors["options"], name="import-options"),

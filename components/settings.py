@@ -9,7 +9,7 @@ from typing import Any
 
 import reflex as rx
 
-from components.forms import field_error, form_banner, text_field
+from components.forms import csv_dropzone, field_error, form_banner, text_field
 
 
 def _datalist(list_id: str, options: Sequence[str]) -> rx.Component:
@@ -156,27 +156,7 @@ def rates_upload(
     """Upload an ECB CSV (`eurofxref-hist.csv` or `eurofxref.csv`): all rates or none."""
     return rx.vstack(
         rx.text("Upload an ECB rate file", size="2", weight="medium"),
-        rx.upload(
-            rx.vstack(
-                rx.icon("file-up", size=20, color=rx.color("gray", 10)),
-                rx.cond(
-                    rx.selected_files(upload_id).length() > 0,
-                    rx.text(rx.selected_files(upload_id)[0], size="1", weight="medium"),
-                    rx.text("Drop eurofxref-hist.csv here or click to choose", size="1"),
-                ),
-                align="center",
-                spacing="1",
-            ),
-            id=upload_id,
-            accept={"text/csv": [".csv", ".txt"]},
-            max_files=1,
-            multiple=False,
-            border=f"1px dashed {rx.color('gray', 7)}",
-            border_radius="8px",
-            padding="12px",
-            width="100%",
-            cursor="pointer",
-        ),
+        csv_dropzone(upload_id, "Drop eurofxref-hist.csv here or click to choose"),
         rx.button(
             rx.cond(busy, rx.spinner(size="1"), rx.icon("upload", size=14)),
             "Load rates",
